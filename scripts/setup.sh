@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything mtpipe needs to build, test and run on Debian 12: Debian packages and the
+# npm packages pinned by committed lock files. Idempotent, and silent when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ make pkg-config ccache
+  clang libclang-rt-14-dev            # libFuzzer targets
+  libssl-dev zlib1g-dev               # crypto, gzip_packed
+  nlohmann-json3-dev                  # the TL generator reads the JSON schema
+  libcli11-dev                        # the mtpipe command line
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm                          # the pinned schema package
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages, each from its own committed lock file; reinstalled only when the lock changed.
+for dir in tools/schema; do
+  stamp="$dir/node_modules/.mtpipe-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+done
