@@ -55,6 +55,11 @@ void put_object(Writer& w, const object_ptr<T>& p, const char* what) {
   p->tl_write(w);
 }
 
+template <class... Rest>
+void same_presence(const char* what, bool first, Rest... rest) {
+  if (((rest != first) || ...)) throw EncodeError(what);
+}
+
 template <class T>
 object_ptr<T> make(Reader& r) {
   auto p = std::make_unique<T>();

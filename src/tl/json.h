@@ -19,8 +19,9 @@ class Error : public std::runtime_error {
 };
 
 struct Value;
+struct Member;
 using Array = std::vector<Value>;
-using Object = std::vector<std::pair<std::string, Value>>;
+using Object = std::vector<Member>;  // keys in document order
 
 struct Value {
   // Integers that fit in int64 are Int; larger positive ones are Uint.
@@ -38,6 +39,14 @@ struct Value {
   // A short description of the kind of value, for error messages ("a string", "an array").
   const char* kind() const;
 };
+
+// A named member (a struct, not std::pair, so that Value is complete before it is needed).
+struct Member {
+  Member(std::string k, Value v);
+  std::string key;
+  Value value;
+};
+inline Member::Member(std::string k, Value v) : key(std::move(k)), value(std::move(v)) {}
 
 Value parse(std::string_view text);  // throws Error with the position of the problem
 

@@ -1,5 +1,6 @@
 #include "tl/json_bridge.h"
 
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -230,10 +231,18 @@ class FromJson {
       const json::Value* fv = v.find(f.name);
       const bool present = is_set(fv, f.type.kind);
       if (f.type.kind == Kind::Flags) {
-        std::uint32_t word = 0;
+        // Fields sharing a bit must all be given or none, or the bytes would not read back.
+        std::uint32_t word = 0, missing = 0;
         for (const schema::Field& g : fields) {
           if (g.flag_field != static_cast<int>(i)) continue;
-          if (is_set(v.find(g.name), g.type.kind)) word |= 1u << g.bit;
+          (is_set(v.find(g.name), g.type.kind) ? word : missing) |= 1u << g.bit;
+        }
+        if (const std::uint32_t mixed = word & missing) {
+          std::string names;
+          const int bit = std::countr_zero(mixed);
+          for (const schema::Field& g : fields)
+            if (g.flag_field == static_cast<int>(i) && g.bit == bit) names += (names.empty() ? "" : ", ") + std::string(g.name);
+          fail("fields " + names + " share flag bit " + std::to_string(bit) + ": give all of them or none");
         }
         w_.u32(word);
         continue;

@@ -47,6 +47,7 @@ class Writer {
 
  private:
   void put(const void* p, std::size_t n) {
+    if (n == 0) return;  // p may be null for empty spans, which memcpy does not allow
     const std::size_t at = buf_.size();
     buf_.resize(at + n);
     std::memcpy(buf_.data() + at, p, n);

@@ -127,3 +127,25 @@ TEST(JsonBridge, EnvelopesAndUntypedResults) {
 
 }  // namespace
 }  // namespace mtpipe::tl
+
+namespace mtpipe::tl {
+namespace {
+
+// wallPaperSettings: second_background_color and rotation are both flags.4 (found by fuzzing).
+TEST(SharedFlagBits, HalfAGroupIsRefusedByBothEncoders) {
+  const std::string err = bridge_error(R"({"_": "wallPaperSettings", "rotation": 90})");
+  EXPECT_NE(err.find("second_background_color, rotation share flag bit 4"), std::string::npos) << err;
+  EXPECT_EQ(bridge_error(R"({"_": "wallPaperSettings", "rotation": 90, "second_background_color": 1})"), "");
+
+  api::wallPaperSettings typed;
+  typed.rotation = 90;
+  Writer w;
+  EXPECT_THROW(typed.tl_write(w), EncodeError);
+  typed.second_background_color = 1;
+  Writer ok;
+  typed.tl_write(ok);
+  EXPECT_EQ(from_json(to_json(typed)), ok.data());
+}
+
+}  // namespace
+}  // namespace mtpipe::tl

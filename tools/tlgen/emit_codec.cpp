@@ -37,6 +37,25 @@ bool is_pointer(const Field& f) {
   return f.type.vector == VectorKind::None && (f.type.kind == Kind::Boxed || f.type.kind == Kind::AnyFunction);
 }
 
+// Fields gated by the same flag bit are all on the wire or none is: writing only some of them
+// would make the reader take the next field's bytes for the missing one.
+void emit_shared_bit_checks(const Entry& e, std::ostringstream& out) {
+  for (std::size_t i = 0; i < e.fields.size(); ++i) {
+    const Field& f = e.fields[i];
+    if (f.flag_field < 0) continue;
+    std::vector<const Field*> group;
+    for (std::size_t k = 0; k < e.fields.size(); ++k)
+      if (e.fields[k].flag_field == f.flag_field && e.fields[k].bit == f.bit) group.push_back(&e.fields[k]);
+    if (group.size() < 2 || group.front() != &f) continue;
+    std::string names, args;
+    for (const Field* g : group) {
+      names += (names.empty() ? "" : ", ") + g->name;
+      args += ", static_cast<bool>(" + g->cpp_name + ")";
+    }
+    out << "  d::same_presence(" << cpp_literal(e.name + ": " + names + " share flag bit " + std::to_string(f.bit) + ": set all or none") << args << ");\n";
+  }
+}
+
 void emit_write(const Schema& s, const Entry& e, std::ostringstream& out) {
   const std::string q = cpp_qualified(s, e);
   if (e.fields.empty()) {
@@ -51,6 +70,7 @@ void emit_write(const Schema& s, const Entry& e, std::ostringstream& out) {
       if (f.flag_field == static_cast<int>(i))
         out << "  if (" << f.cpp_name << ") " << flag_var(f.flag_field) << " |= " << bit_mask(f.bit) << ";\n";
   }
+  emit_shared_bit_checks(e, out);
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
     const Field& f = e.fields[i];
     if (f.type.kind == Kind::Flags) {
