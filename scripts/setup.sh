@@ -11,8 +11,10 @@ packages=(
   nlohmann-json3-dev                  # the TL generator reads the JSON schema
   libcli11-dev                        # the mtpipe command line
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm                          # the pinned schema package
 )
+# Node.js and npm fetch the pinned schema package. A machine may already have them from another
+# source (e.g. a nodejs package with npm bundled); Debian's npm would conflict with that one.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,9 @@
 #include "tl/json_bridge.h"
 
 #include <bit>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
@@ -12,6 +15,8 @@ namespace {
 using schema::Kind;
 using schema::TypeRef;
 using schema::VectorKind;
+
+constexpr std::uint64_t kCanonicalNaN = 0x7ff8000000000000ull;  // what quiet_NaN() is on x86-64
 
 std::string hex(std::span<const std::uint8_t> b) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -87,7 +92,7 @@ class ToJson {
     switch (t.kind) {
       case Kind::Int: return json::Value{std::int64_t{r_.i32()}};
       case Kind::Long: return json::Value{r_.i64()};
-      case Kind::Double: return json::Value{r_.f64()};
+      case Kind::Double: return double_value(r_.f64());
       case Kind::String: {
         std::string s = r_.string();
         if (json::valid_utf8(s)) return json::Value{std::move(s)};
@@ -107,6 +112,16 @@ class ToJson {
       case Kind::Generic: break;
     }
     r_.fail("schema field of unexpected kind");
+  }
+
+  // JSON has one NaN; any other NaN bit pattern is kept as "NaN:<64-bit hex>" to stay lossless.
+  static json::Value double_value(double d) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &d, 8);
+    if (!std::isnan(d) || bits == kCanonicalNaN) return json::Value{d};
+    char text[32];
+    std::snprintf(text, sizeof text, "NaN:%016llx", static_cast<unsigned long long>(bits));
+    return json::Value{std::string(text)};
   }
 
   // A boxed constructor of `type`, or a method when `function` is set.
@@ -360,6 +375,15 @@ class FromJson {
     if (const auto* u = std::get_if<std::uint64_t>(&v.v)) return static_cast<double>(*u);
     if (v.is_string()) {
       if (v.string() == "NaN") return std::numeric_limits<double>::quiet_NaN();
+      if (v.string().size() == 20 && v.string().starts_with("NaN:")) {
+        std::uint64_t bits = 0;
+        const char* b = v.string().data() + 4;
+        if (auto [p, ec] = std::from_chars(b, b + 16, bits, 16); ec == std::errc() && p == b + 16) {
+          double d;
+          std::memcpy(&d, &bits, 8);
+          if (std::isnan(d)) return d;
+        }
+      }
       if (v.string() == "Infinity") return std::numeric_limits<double>::infinity();
       if (v.string() == "-Infinity") return -std::numeric_limits<double>::infinity();
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "tl/api.h"
@@ -53,7 +54,11 @@ TEST(Json, ErrorsGivePositionsAndDepthIsBounded) {
 
 TEST(Json, DoublesRoundTripIncludingSpecialValues) {
   const double inf = std::numeric_limits<double>::infinity();
-  for (double d : {0.1, -0.0, 1e300, 5e-324, 2.0, std::nan(""), inf, -inf}) {
+  double payload_nan, negative_nan;
+  const std::uint64_t payload_bits = 0x7ff0000000000001ull, negative_bits = 0xfff8000000000000ull;
+  std::memcpy(&payload_nan, &payload_bits, 8);
+  std::memcpy(&negative_nan, &negative_bits, 8);
+  for (double d : {0.1, -0.0, 1e300, 5e-324, 2.0, std::nan(""), inf, -inf, payload_nan, negative_nan}) {
     api::inputGeoPoint g;
     g.lat = d, g.long_ = 1;
     Writer w;
