@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "tl/hex.h"
 #include "tl/json_bridge.h"
 #include "tl/sample.h"
 #include "tl/schema_table.h"
@@ -16,27 +17,20 @@ std::string read_input(const TlOptions& o) {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
-// Hex with optional whitespace, "0x" prefixes and ':' separators, as people paste it.
+// Hex as people paste it: whitespace, ':' separators and "0x" prefixes are dropped first.
 bool parse_hex(std::string_view text, std::vector<std::uint8_t>& out, std::string& error) {
   std::string digits;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
-      ++i;
-      continue;
-    }
-    if (std::isxdigit(static_cast<unsigned char>(c))) digits += c;
-    else if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') {
-      error = "input is not hex: unexpected '" + std::string(1, c) + "' at offset " + std::to_string(i);
-      return false;
-    }
+    if (c == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) ++i;
+    else if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') digits += c;
   }
-  if (digits.size() % 2) {
-    error = "input has an odd number of hex digits";
+  auto bytes = tl::from_hex(digits);
+  if (!bytes) {
+    error = "input is not hex (an even number of hex digits was expected)";
     return false;
   }
-  out.resize(digits.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(std::stoi(digits.substr(2 * i, 2), nullptr, 16));
+  out = std::move(*bytes);
   return true;
 }
 
@@ -67,8 +61,7 @@ int tl_decode(const TlOptions& o) {
 int tl_encode(const TlOptions& o) {
   try {
     const std::vector<std::uint8_t> bytes = tl::from_json(read_input(o));
-    for (std::uint8_t b : bytes) std::printf("%02x", b);
-    std::printf("\n");
+    std::printf("%s\n", tl::to_hex(bytes).c_str());
   } catch (const tl::json::Error& e) {
     return fail(std::string("cannot encode: ") + e.what());
   } catch (const tl::EncodeError& e) {

@@ -3,10 +3,10 @@
 #include <bit>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <cmath>
 #include <limits>
 
+#include "tl/hex.h"
 #include "tl/schema_table.h"
 
 namespace mtpipe::tl {
@@ -16,15 +16,8 @@ using schema::Kind;
 using schema::TypeRef;
 using schema::VectorKind;
 
-constexpr std::uint64_t kCanonicalNaN = 0x7ff8000000000000ull;  // what quiet_NaN() is on x86-64
+const std::uint64_t kCanonicalNaN = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN());
 
-std::string hex(std::span<const std::uint8_t> b) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(b.size() * 2);
-  for (std::uint8_t c : b) out += digits[c >> 4], out += digits[c & 15];
-  return out;
-}
 std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
@@ -97,12 +90,12 @@ class ToJson {
         std::string s = r_.string();
         if (json::valid_utf8(s)) return json::Value{std::move(s)};
         json::Object o;
-        o.emplace_back("hex", json::Value{hex(as_bytes(s))});
+        o.emplace_back("hex", json::Value{to_hex(as_bytes(s))});
         return json::Value{std::move(o)};
       }
-      case Kind::Bytes: return json::Value{hex(as_bytes(r_.bytes_view()))};
-      case Kind::Int128: return json::Value{hex(r_.int128())};
-      case Kind::Int256: return json::Value{hex(r_.int256())};
+      case Kind::Bytes: return json::Value{to_hex(as_bytes(r_.bytes_view()))};
+      case Kind::Int128: return json::Value{to_hex(r_.int128())};
+      case Kind::Int256: return json::Value{to_hex(r_.int256())};
       case Kind::Bool: return json::Value{r_.boolean()};
       case Kind::Bare: return entry(schema::entries()[t.index]);
       case Kind::Boxed: return boxed(&schema::types()[t.index], false);
@@ -116,8 +109,7 @@ class ToJson {
 
   // JSON has one NaN; any other NaN bit pattern is kept as "NaN:<64-bit hex>" to stay lossless.
   static json::Value double_value(double d) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &d, 8);
+    const auto bits = std::bit_cast<std::uint64_t>(d);
     if (!std::isnan(d) || bits == kCanonicalNaN) return json::Value{d};
     char text[32];
     std::snprintf(text, sizeof text, "NaN:%016llx", static_cast<unsigned long long>(bits));
@@ -174,7 +166,7 @@ class ToJson {
     } catch (const DecodeError&) {
     }
     json::Value v = obj_with_name("raw");
-    std::get<json::Object>(v.v).emplace_back("hex", json::Value{hex(body)});
+    std::get<json::Object>(v.v).emplace_back("hex", json::Value{to_hex(body)});
     return v;
   }
 
@@ -305,22 +297,10 @@ class FromJson {
 
   std::vector<std::uint8_t> unhex(const json::Value& v, std::size_t exact) const {
     if (!v.is_string()) fail(std::string("expected a hex string, got ") + v.kind());
-    const std::string& s = v.string();
-    if (s.size() % 2) fail("hex string of odd length");
-    std::vector<std::uint8_t> out(s.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-      if (hi < 0 || lo < 0) fail("not a hex string");
-      out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
-    if (exact && out.size() != exact) fail("expected " + std::to_string(exact) + " bytes of hex, got " + std::to_string(out.size()));
-    return out;
-  }
-  static int nibble(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    auto out = from_hex(v.string());
+    if (!out) fail("not a hex string of whole bytes");
+    if (exact && out->size() != exact) fail("expected " + std::to_string(exact) + " bytes of hex, got " + std::to_string(out->size()));
+    return std::move(*out);
   }
 
   void element(const json::Value& v, const TypeRef& t) {
@@ -378,11 +358,8 @@ class FromJson {
       if (v.string().size() == 20 && v.string().starts_with("NaN:")) {
         std::uint64_t bits = 0;
         const char* b = v.string().data() + 4;
-        if (auto [p, ec] = std::from_chars(b, b + 16, bits, 16); ec == std::errc() && p == b + 16) {
-          double d;
-          std::memcpy(&d, &bits, 8);
-          if (std::isnan(d)) return d;
-        }
+        if (auto [p, ec] = std::from_chars(b, b + 16, bits, 16); ec == std::errc() && p == b + 16)
+          if (const auto d = std::bit_cast<double>(bits); std::isnan(d)) return d;
       }
       if (v.string() == "Infinity") return std::numeric_limits<double>::infinity();
       if (v.string() == "-Infinity") return -std::numeric_limits<double>::infinity();

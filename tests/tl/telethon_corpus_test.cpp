@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tl/api.h"
+#include "tl/hex.h"
 #include "tl/json_bridge.h"
 #include "tl/schema_table.h"
 
@@ -21,11 +22,7 @@ json::Value load_corpus() {
   return json::parse(text.str());
 }
 
-std::vector<std::uint8_t> unhex(const std::string& h) {
-  std::vector<std::uint8_t> out(h.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(std::stoi(h.substr(2 * i, 2), nullptr, 16));
-  return out;
-}
+std::vector<std::uint8_t> unhex(const std::string& h) { return from_hex(h).value(); }
 
 // Structural equality: object keys in any order, numbers by value.
 bool same(const json::Value& a, const json::Value& b, std::string& where) {
