@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev                  # the TL generator reads the JSON schema
   libcli11-dev                        # the mtpipe command line
   libgtest-dev libgmock-dev libbenchmark-dev
+  libboost1.81-dev                    # Asio coroutines (never the 1.74 names)
+  python3-telethon                    # peer tests: Telethon 1.25.1 against the sim
 )
 # Node.js and npm fetch the pinned schema package. A machine may already have them from another
 # source (e.g. a nodejs package with npm bundled); Debian's npm would conflict with that one.
@@ -28,11 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages, each from its own committed lock file; reinstalled only when the lock changed.
-for dir in tools/schema; do
+for dir in tools/schema tests/peers/gramjs tests/peers/mtcute; do
+  [ -f "$dir/package-lock.json" ] || continue
   stamp="$dir/node_modules/.mtpipe-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
     echo "setup: npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
     cp "$dir/package-lock.json" "$stamp"
   fi
 done

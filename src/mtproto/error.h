@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace mtpipe::mtproto {
+
+// Why a peer's bytes were refused. Every check the MTProto security guidelines ask for has its own kind, so a
+// caller (and a negative test) can tell exactly which one fired.
+enum class Refusal : std::uint8_t {
+  malformed,            // framing or TL that does not parse, lengths that do not add up
+  transport_error,      // the peer sent a transport error code (-404, -429, -444, ...)
+  bad_nonce,            // nonce or server_nonce differs from ours
+  bad_server_key,       // no RSA key with an offered fingerprint
+  bad_pq,               // pq is not a product of two primes we can factor
+  bad_dh_params,        // dh_prime not the safe prime, g not a valid generator
+  bad_dh_value,         // g_a / g_b outside (1, p-1) or the 2^(2048-64) margins
+  bad_hash,             // SHA1 of server_DH_inner_data, new_nonce_hash or RSA_PAD hash mismatch
+  dh_gen_fail,          // the server answered dh_gen_fail
+  bad_auth_key_id,      // encrypted packet for an auth key that is not ours
+  bad_msg_key,          // msg_key does not match the decrypted plaintext
+  bad_length,           // message_data_length or padding out of bounds
+  bad_session_id,       // session_id is not the active session
+  bad_msg_id,           // wrong parity, outside the time window
+  replayed_msg_id,      // msg_id seen before, or lower than every id in the window
+  handshake_timeout,
+};
+
+const char* to_string(Refusal r) noexcept;
+
+// Thrown by the protocol cores (transport codecs, handshakes, sessions) when bytes from the peer are refused.
+// The message says what was expected; it never contains key material.
+class ProtocolError : public std::runtime_error {
+ public:
+  ProtocolError(Refusal refusal, const std::string& what)
+      : std::runtime_error(std::string(to_string(refusal)) + ": " + what), refusal_(refusal) {}
+  Refusal refusal() const noexcept { return refusal_; }
+
+ private:
+  Refusal refusal_;
+};
+
+}  // namespace mtpipe::mtproto
