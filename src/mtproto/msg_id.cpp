@@ -2,17 +2,17 @@
 
 namespace mtpipe::mtproto {
 
-std::int64_t MsgIdGenerator::next(std::int64_t unix_ns) noexcept {
+std::int64_t MsgIdGenerator::next(std::int64_t unix_ns, MsgIdKind kind) noexcept {
   const std::int64_t t = unix_ns + offset_ns_;
   const std::int64_t seconds = t / 1'000'000'000;
   const std::int64_t nanos = t % 1'000'000'000;
   // Fraction of the second scaled to 2^32; low two bits carry the kind.
   const std::int64_t fraction = (nanos << 32) / 1'000'000'000;
   std::int64_t id = ((seconds << 32) | fraction) & ~std::int64_t{3};
-  id |= static_cast<std::int64_t>(kind_);
+  id |= static_cast<std::int64_t>(kind);
   // The low 32 bits of a client id must never be zero.
-  if (kind_ == MsgIdKind::client && (id & 0xffffffff) == 0) id += 4;
-  if (id <= last_) id = last_ + 4;
+  if (kind == MsgIdKind::client && (id & 0xffffffff) == 0) id += 4;
+  if (id <= last_) id = (((last_ >> 2) + 1) << 2) | static_cast<std::int64_t>(kind);
   last_ = id;
   return id;
 }

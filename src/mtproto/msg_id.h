@@ -13,7 +13,9 @@ enum class MsgIdKind : std::uint8_t { client = 0, server_response = 1, server_ot
 class MsgIdGenerator {
  public:
   explicit MsgIdGenerator(MsgIdKind kind = MsgIdKind::client) noexcept : kind_(kind) {}
-  std::int64_t next(std::int64_t unix_ns) noexcept;
+  std::int64_t next(std::int64_t unix_ns) noexcept { return next(unix_ns, kind_); }
+  // The server's responses and its own messages share one increasing sequence but differ in parity.
+  std::int64_t next(std::int64_t unix_ns, MsgIdKind kind) noexcept;
   void set_offset_ns(std::int64_t offset_ns) noexcept { offset_ns_ = offset_ns; }
   std::int64_t offset_ns() const noexcept { return offset_ns_; }
 

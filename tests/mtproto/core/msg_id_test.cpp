@@ -53,3 +53,21 @@ TEST(MsgId, AgeWindowIs300PastAnd30Future) {
 
 }  // namespace
 }  // namespace mtpipe::mtproto
+
+namespace mtpipe::mtproto {
+namespace {
+
+TEST(MsgId, MixedServerKindsStayIncreasing) {
+  MsgIdGenerator gen(MsgIdKind::server_response);
+  std::int64_t last = 0;
+  for (int i = 0; i < 100; ++i) {
+    const auto kind = i % 3 == 0 ? MsgIdKind::server_other : MsgIdKind::server_response;
+    const auto id = gen.next(kT, kind);
+    EXPECT_GT(id, last);
+    EXPECT_EQ(id & 3, static_cast<std::int64_t>(kind));
+    last = id;
+  }
+}
+
+}  // namespace
+}  // namespace mtpipe::mtproto

@@ -1,0 +1,387 @@
+#include "mtproto/session/client_session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "mtproto/error.h"
+#include "mtproto/session/container.h"
+#include "mtproto/session/packet_crypto.h"
+#include "tl/errors.h"
+#include "tl/api.h"
+#include "tl/gzip.h"
+#include "tl/reader.h"
+#include "tl/serialize.h"
+#include "tl/types.h"
+#include "tl/writer.h"
+
+namespace mtpipe::mtproto::session {
+namespace {
+
+constexpr std::size_t kRememberSent = 32;
+constexpr std::size_t kMaxAcksPerMessage = 8192;
+constexpr std::size_t kKeepScratchBytes = 64 * 1024;
+
+std::int64_t server_time_ns(std::int64_t server_msg_id) noexcept {
+  const auto seconds = server_msg_id >> 32;
+  const auto fraction = static_cast<std::uint64_t>(server_msg_id) & 0xffffffffu;
+  return seconds * kNsPerSecond + static_cast<std::int64_t>((fraction * 1'000'000'000ull) >> 32);
+}
+
+void trim(std::vector<std::uint8_t>& scratch) {
+  if (scratch.capacity() > kKeepScratchBytes) std::vector<std::uint8_t>().swap(scratch);
+}
+
+}  // namespace
+
+ClientSession::ClientSession(const HandshakeResult& key, crypto::Rng& rng, const Clock& clock,
+                             ClientSessionOptions options)
+    : key_(key.key), rng_(rng), clock_(clock), options_(options), salt_(key.server_salt) {
+  start_new_session();
+  sequencer_.ids().set_offset_ns(key.time_offset_ns);
+}
+
+void ClientSession::start_new_session() {
+  std::uint8_t id[8];
+  do {
+    rng_.fill(id);
+    std::memcpy(&session_id_, id, 8);
+  } while (session_id_ == 0);
+  const auto offset = sequencer_.ids().offset_ns();
+  sequencer_ = Sequencer{};
+  sequencer_.ids().set_offset_ns(offset);
+  seen_ = ReplayWindow{};
+  // Every query goes out again in the new session; acks for the old one mean nothing there.
+  requeue_sent_in(0);
+  acks_.clear();
+}
+
+RequestId ClientSession::send(std::vector<std::uint8_t> body) {
+  if (body.size() > options_.gzip_min_bytes) {
+    const std::string packed = tl::gzip_deflate({reinterpret_cast<const char*>(body.data()), body.size()});
+    tl::Writer w(packed.size() + 12);
+    w.u32(tl::kGzipPackedId);
+    w.bytes({reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size()});
+    if (w.size() < body.size()) body = std::move(w).take();
+  }
+  const RequestId id = next_request_++;
+  pending_.emplace(id, Pending{std::move(body), 0, 0});
+  queue_.push_back(id);
+  return id;
+}
+
+void ClientSession::cancel(RequestId id) noexcept {
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  if (it->second.msg_id != 0) by_msg_id_.erase(it->second.msg_id);
+  pending_.erase(it);
+  std::erase(queue_, id);
+}
+
+void ClientSession::apply_future_salt(std::int64_t now_ns) {
+  if (future_salts_.empty()) return;
+  const auto now_s = static_cast<std::int32_t>((now_ns + time_offset_ns()) / kNsPerSecond);
+  std::erase_if(future_salts_, [&](const FutureSalt& s) { return s.valid_until <= now_s; });
+  // Use the newest salt that is already valid; the server accepts it and it lasts the longest.
+  const FutureSalt* best = nullptr;
+  for (const auto& s : future_salts_)
+    if (s.valid_since <= now_s && (best == nullptr || s.valid_since > best->valid_since)) best = &s;
+  if (best != nullptr) salt_ = best->salt;
+}
+
+bool ClientSession::next_packet(std::vector<std::uint8_t>& out) {
+  const bool send_acks = !acks_.empty() && (!queue_.empty() || force_acks_ || acks_.size() >= options_.ack_threshold);
+  if (queue_.empty() && replies_.empty() && !send_acks) return false;
+  const std::int64_t now = clock_.unix_ns();
+  apply_future_salt(now);
+
+  // Messages of this packet, in msg_id order: acks first (they are the oldest news), then replies, then queries.
+  struct Item {
+    std::span<const std::uint8_t> body;
+    bool content;
+    RequestId request;  // 0 for acks and replies
+  };
+  std::vector<Item> items;
+  std::vector<std::uint8_t> ack_body;
+  if (send_acks) {
+    tl::mt::msgs_ack ack;
+    const std::size_t n = std::min(acks_.size(), kMaxAcksPerMessage);
+    ack.msg_ids.assign(acks_.begin(), acks_.begin() + static_cast<std::ptrdiff_t>(n));
+    acks_.erase(acks_.begin(), acks_.begin() + static_cast<std::ptrdiff_t>(n));
+    ack_body = tl::serialize(ack);
+    items.push_back({ack_body, false, 0});
+    force_acks_ = false;
+  }
+  std::vector<std::vector<std::uint8_t>> replies;
+  replies.swap(replies_);
+  for (const auto& r : replies) items.push_back({r, false, 0});
+
+  std::size_t bytes = 0;
+  for (const auto& item : items) bytes += container_entry_size(item.body.size());
+  std::size_t taken = 0;
+  for (; taken < queue_.size() && items.size() < kMaxContainerMessages; ++taken) {
+    const auto& body = pending_.at(queue_[taken]).body;
+    const std::size_t add = container_entry_size(body.size());
+    if (!items.empty() && bytes + add > options_.max_container_bytes) break;
+    items.push_back({body, true, queue_[taken]});
+    bytes += add;
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
+
+  std::vector<OutRef> refs;
+  refs.reserve(items.size());
+  for (const auto& item : items) {
+    const std::int64_t msg_id = sequencer_.next_msg_id(now);
+    refs.push_back({msg_id, sequencer_.next_seq_no(item.content), item.body});
+    if (item.request != 0) {
+      pending_.at(item.request).msg_id = msg_id;
+      by_msg_id_[msg_id] = item.request;
+    }
+  }
+  MessageHeader header{salt_, session_id_, refs.front().msg_id, refs.front().seq_no};
+  std::span<const std::uint8_t> payload = refs.front().body;
+  if (refs.size() > 1) {
+    body_.clear();
+    write_container(refs, body_);
+    header.msg_id = sequencer_.next_msg_id(now);
+    header.seq_no = sequencer_.next_seq_no(false);
+    payload = body_;
+    for (const auto& item : items)
+      if (item.request != 0) pending_.at(item.request).container_id = header.msg_id;
+  }
+  for (const auto& ref : refs) sent_ids_.push_back(ref.msg_id);
+  if (refs.size() > 1) sent_ids_.push_back(header.msg_id);
+  if (sent_ids_.size() > kRememberSent)
+    sent_ids_.erase(sent_ids_.begin(), sent_ids_.end() - static_cast<std::ptrdiff_t>(kRememberSent));
+  seal(key_, crypto::MsgDirection::kClientToServer, header, payload, rng_, out);
+  trim(body_);
+  ++stats_.packets_sent;
+  return true;
+}
+
+bool ClientSession::is_clock_correction() const {
+  // When our clock jumped, the server's answer is outside our window by definition. Only a notification that
+  // our clock is off (16/17) about a message we sent moments ago passes: a replayed old one names ids we no
+  // longer remember.
+  if (unpacked_.messages.empty()) return false;
+  for (const auto& m : unpacked_.messages) {
+    if (m.constructor() != tl::mt::bad_msg_notification::ID) return false;
+    const auto n = tl::parse_boxed<tl::mt::bad_msg_notification>(m.body);
+    if ((n.error_code != 16 && n.error_code != 17) || !sent_recently(n.bad_msg_id)) return false;
+  }
+  return true;
+}
+
+bool ClientSession::sent_recently(std::int64_t msg_id) const noexcept {
+  return std::find(sent_ids_.begin(), sent_ids_.end(), msg_id) != sent_ids_.end() || by_msg_id_.contains(msg_id);
+}
+
+void ClientSession::requeue_sent_in(std::int64_t msg_id) {
+  // msg_id 0 means every query on the wire; otherwise the id may name a query or a container of queries.
+  for (auto& [id, p] : pending_) {
+    if (p.msg_id == 0 || (msg_id != 0 && p.msg_id != msg_id && p.container_id != msg_id)) continue;
+    by_msg_id_.erase(p.msg_id);
+    p.msg_id = 0;
+    p.container_id = 0;
+    queue_.push_back(id);
+    ++stats_.resent;
+  }
+  std::sort(queue_.begin(), queue_.end());  // oldest request first, as the caller sent them
+}
+
+void ClientSession::on_reconnect() {
+  requeue_sent_in(0);
+  acks_.clear();  // acks for the old connection's messages are moot now
+}
+
+void ClientSession::receive(std::span<const std::uint8_t> packet, std::vector<SessionEvent>& events) {
+  const Opened opened = open(key_, crypto::MsgDirection::kServerToClient, packet, plain_);
+  const auto& h = opened.header;
+  if (h.session_id != session_id_)
+    throw ProtocolError(Refusal::bad_session_id, "message for session " + std::to_string(h.session_id) +
+                                                     ", this session is " + std::to_string(session_id_));
+  if ((h.msg_id & 1) == 0) throw ProtocolError(Refusal::bad_msg_id, "server msg_id is even");
+  unpack(h.msg_id, h.seq_no, opened.body, unpacked_);
+  const auto age = msg_id_age(h.msg_id, clock_.unix_ns() + time_offset_ns());
+  if (age != MsgIdAge::ok && !is_clock_correction()) {
+    throw ProtocolError(Refusal::bad_msg_id, age == MsgIdAge::too_old ? "server msg_id more than 300 s in the past"
+                                                                      : "server msg_id more than 30 s in the future");
+  }
+  // A container's id is above its messages' ids, so the messages are remembered first.
+  if (unpacked_.container_msg_id != 0) {
+    if (seen_.contains(h.msg_id))
+      throw ProtocolError(Refusal::replayed_msg_id, "server container msg_id already seen");
+    for (const auto& m : unpacked_.messages) {
+      if ((m.msg_id & 1) == 0) throw ProtocolError(Refusal::bad_msg_id, "server msg_id in a container is even");
+      if (seen_.accept(m.msg_id) != ReplayWindow::Verdict::fresh)
+        throw ProtocolError(Refusal::replayed_msg_id, "message in a container repeats a msg_id already seen");
+    }
+  }
+  if (seen_.accept(h.msg_id) != ReplayWindow::Verdict::fresh)
+    throw ProtocolError(Refusal::replayed_msg_id, "server msg_id already seen or below the replay window");
+  ++stats_.packets_received;
+  for (const auto& m : unpacked_.messages) {
+    if (m.seq_no & 1) acks_.push_back(m.msg_id);
+    try {
+      handle(m, events);
+    } catch (const tl::DecodeError& e) {
+      throw ProtocolError(Refusal::malformed, std::string("server message: ") + e.what());
+    }
+  }
+  unpacked_.clear();
+  trim(plain_);
+}
+
+void ClientSession::answer(std::int64_t req_msg_id, std::vector<std::uint8_t> body, std::vector<SessionEvent>& events) {
+  const auto it = by_msg_id_.find(req_msg_id);
+  if (it == by_msg_id_.end()) return;  // cancelled, timed out, or answered already
+  const RequestId id = it->second;
+  by_msg_id_.erase(it);
+  pending_.erase(id);
+  events.emplace_back(RpcResult{id, std::move(body)});
+}
+
+void ClientSession::handle(const InMessage& m, std::vector<SessionEvent>& events) {
+  namespace mt = tl::mt;
+  const auto body = m.body;
+  switch (m.constructor()) {
+    case tl::kRpcResultId:
+      handle_rpc_result(m, events);
+      return;
+    case mt::pong::ID: {
+      const auto pong = tl::parse_boxed<mt::pong>(body);
+      answer(pong.msg_id, {body.begin(), body.end()}, events);
+      return;
+    }
+    case mt::future_salts::ID: {
+      const auto salts = tl::parse_boxed<mt::future_salts>(body);
+      future_salts_.clear();
+      for (const auto& s : salts.salts) future_salts_.push_back({s.valid_since, s.valid_until, s.salt});
+      answer(salts.req_msg_id, {body.begin(), body.end()}, events);
+      return;
+    }
+    case mt::msgs_state_info::ID: {
+      const auto info = tl::parse_boxed<mt::msgs_state_info>(body);
+      answer(info.req_msg_id, {body.begin(), body.end()}, events);
+      return;
+    }
+    case mt::destroy_session_ok::ID:
+    case mt::destroy_session_none::ID: {
+      // No req_msg_id here: the answer goes to the oldest destroy_session query still waiting.
+      for (auto& [id, p] : pending_) {
+        if (p.msg_id == 0 || p.body.size() < 4) continue;
+        std::uint32_t ctor;
+        std::memcpy(&ctor, p.body.data(), 4);
+        if (ctor == mt::destroy_session::ID) {
+          answer(p.msg_id, {body.begin(), body.end()}, events);
+          return;
+        }
+      }
+      return;
+    }
+    case mt::new_session_created::ID: {
+      const auto created = tl::parse_boxed<mt::new_session_created>(body);
+      salt_ = created.server_salt;
+      events.emplace_back(NewSession{created.first_msg_id});
+      return;
+    }
+    case mt::bad_server_salt::ID:
+      handle_bad_msg(body, true, m.msg_id, events);
+      return;
+    case mt::bad_msg_notification::ID:
+      handle_bad_msg(body, false, m.msg_id, events);
+      return;
+    case mt::msgs_ack::ID:
+      return;  // the server got our queries; their answers still come
+    case mt::msg_detailed_info::ID:
+    case mt::msg_new_detailed_info::ID:
+      return;  // informational; the answer itself arrives or gets re-sent
+    case mt::msgs_state_req::ID: {
+      // The server asks what we know of its messages: 4 = received, 1 = unknown to us (forgotten or never seen).
+      const auto req = tl::parse_boxed<mt::msgs_state_req>(body);
+      mt::msgs_state_info info;
+      info.req_msg_id = m.msg_id;
+      info.info.reserve(req.msg_ids.size());
+      for (const auto id : req.msg_ids) info.info.push_back(static_cast<char>(seen_.contains(id) ? 4 : 1));
+      replies_.push_back(tl::serialize(info));
+      return;
+    }
+    default:
+      events.emplace_back(Update{{body.begin(), body.end()}});
+      return;
+  }
+}
+
+void ClientSession::handle_rpc_result(const InMessage& m, std::vector<SessionEvent>& events) {
+  tl::Reader r(m.body);
+  r.u32();
+  const std::int64_t req_msg_id = r.i64();
+  std::span<const std::uint8_t> result = r.rest();
+  std::vector<std::uint8_t> inflated;
+  if (result.size() >= 4 && *reinterpret_cast<const std::uint32_t*>(result.data()) == tl::kGzipPackedId) {
+    inflate_gzip_packed(result, inflated);
+    result = inflated;
+  }
+  const auto it = by_msg_id_.find(req_msg_id);
+  if (it == by_msg_id_.end()) return;
+  if (result.size() >= 4 && *reinterpret_cast<const std::uint32_t*>(result.data()) == tl::mt::rpc_error::ID) {
+    const auto error = tl::parse_boxed<tl::mt::rpc_error>(result);
+    const RequestId id = it->second;
+    by_msg_id_.erase(it);
+    pending_.erase(id);
+    events.emplace_back(RpcError{id, error.error_code, error.error_message});
+    return;
+  }
+  if (inflated.empty()) inflated.assign(result.begin(), result.end());
+  answer(req_msg_id, std::move(inflated), events);
+}
+
+void ClientSession::handle_bad_msg(std::span<const std::uint8_t> body, bool salt, std::int64_t server_msg_id,
+                                   std::vector<SessionEvent>& events) {
+  std::int64_t bad_msg_id;
+  std::int32_t code;
+  if (salt) {
+    const auto n = tl::parse_boxed<tl::mt::bad_server_salt>(body);
+    bad_msg_id = n.bad_msg_id;
+    code = n.error_code;
+    if (!sent_recently(bad_msg_id)) return;  // not about a message of ours: ignore (security_guidelines)
+    salt_ = n.new_server_salt;
+    ++stats_.bad_server_salts;
+    requeue_sent_in(bad_msg_id);
+    return;
+  }
+  const auto n = tl::parse_boxed<tl::mt::bad_msg_notification>(body);
+  bad_msg_id = n.bad_msg_id;
+  code = n.error_code;
+  if (!sent_recently(bad_msg_id)) return;
+  switch (code) {
+    case 16:
+    case 17: {
+      // Our clock is off: take the server's time from this notification's msg_id and send again. msg_ids
+      // never go back within a session, so a clock that was ahead costs a new session.
+      const std::int64_t offset = server_time_ns(server_msg_id) - clock_.unix_ns();
+      requeue_sent_in(bad_msg_id);
+      if (code == 17) start_new_session();
+      sequencer_.ids().set_offset_ns(offset);
+      ++stats_.time_corrections;
+      return;
+    }
+    case 20:
+      requeue_sent_in(bad_msg_id);
+      return;
+    default: {
+      // A bug on one side (parity, seq_no, container): fail the queries it names rather than loop.
+      std::vector<RequestId> failed;
+      for (const auto& [id, p] : pending_)
+        if (p.msg_id != 0 && (p.msg_id == bad_msg_id || p.container_id == bad_msg_id)) failed.push_back(id);
+      for (const auto id : failed) {
+        by_msg_id_.erase(pending_.at(id).msg_id);
+        pending_.erase(id);
+        events.emplace_back(RpcError{id, 500, "BAD_MSG_NOTIFICATION_" + std::to_string(code)});
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace mtpipe::mtproto::session

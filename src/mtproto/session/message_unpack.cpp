@@ -1,0 +1,90 @@
+#include "mtproto/session/message_unpack.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "mtproto/error.h"
+#include "tl/errors.h"
+#include "tl/gzip.h"
+#include "tl/reader.h"
+#include "tl/types.h"
+
+namespace mtpipe::mtproto::session {
+namespace {
+
+std::uint32_t first_word(std::span<const std::uint8_t> body) noexcept {
+  if (body.size() < 4) return 0;
+  std::uint32_t v;
+  std::memcpy(&v, body.data(), 4);
+  return v;
+}
+
+void add_message(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
+  if (first_word(body) == tl::kGzipPackedId) {
+    auto& owned = out.inflated.emplace_back();
+    inflate_gzip_packed(body, owned);
+    body = owned;
+  }
+  if (body.size() < 4) throw ProtocolError(Refusal::malformed, "message body shorter than a constructor id");
+  out.messages.push_back(InMessage{msg_id, seq_no, body});
+}
+
+}  // namespace
+
+std::uint32_t InMessage::constructor() const noexcept { return first_word(body); }
+
+std::int64_t Unpacked::lowest_msg_id() const noexcept {
+  std::int64_t lowest = container_msg_id;
+  for (const auto& m : messages)
+    if (lowest == 0 || m.msg_id < lowest) lowest = m.msg_id;
+  return lowest;
+}
+
+void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out) {
+  try {
+    tl::Reader r(body);
+    r.u32();
+    const auto packed = r.bytes_view();
+    std::string inflated;
+    if (!tl::gzip_inflate(packed, tl::Reader::kMaxInflatedSize, inflated))
+      throw ProtocolError(Refusal::malformed, "gzip_packed that does not inflate (corrupt or over the size limit)");
+    out.assign(inflated.begin(), inflated.end());
+  } catch (const tl::DecodeError& e) {
+    throw ProtocolError(Refusal::malformed, std::string("gzip_packed: ") + e.what());
+  }
+}
+
+void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
+  out.clear();
+  if (first_word(body) != tl::kMsgContainerId) {
+    add_message(msg_id, seq_no, body, out);
+    return;
+  }
+  out.container_msg_id = msg_id;
+  try {
+    tl::Reader r(body);
+    r.u32();
+    const std::uint32_t count = r.bare_vector_count(16);
+    if (count > kMaxContainerMessages)
+      throw ProtocolError(Refusal::malformed, "container of " + std::to_string(count) + " messages (at most 1024)");
+    out.messages.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const std::int64_t inner_id = r.i64();
+      const std::int32_t inner_seq = r.i32();
+      const std::int32_t bytes = r.i32();
+      if (bytes < 0 || bytes % 4 != 0)
+        throw ProtocolError(Refusal::malformed, "container message with length " + std::to_string(bytes));
+      const auto inner = r.raw(static_cast<std::size_t>(bytes));
+      if (inner_id >= msg_id)
+        throw ProtocolError(Refusal::malformed, "container holds a message whose msg_id is not below the container's");
+      if (first_word(inner) == tl::kMsgContainerId) throw ProtocolError(Refusal::malformed, "nested msg_container");
+      add_message(inner_id, inner_seq, inner, out);
+    }
+    if (!r.at_end()) throw ProtocolError(Refusal::malformed, "trailing bytes after the container's messages");
+  } catch (const tl::DecodeError& e) {
+    throw ProtocolError(Refusal::malformed, std::string("msg_container: ") + e.what());
+  }
+}
+
+}  // namespace mtpipe::mtproto::session

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace mtpipe::mtproto::session {
+
+// One message of a packet, after opening the container and inflating gzip_packed.
+struct InMessage {
+  std::int64_t msg_id = 0;
+  std::int32_t seq_no = 0;
+  std::span<const std::uint8_t> body;  // a boxed TL object
+  std::uint32_t constructor() const noexcept;
+};
+
+// The messages one packet carried. Bodies point into the decrypted plaintext or into `inflated`, which owns
+// gzip_packed payloads; both must outlive the spans.
+struct Unpacked {
+  std::vector<InMessage> messages;
+  std::vector<std::vector<std::uint8_t>> inflated;
+  std::int64_t container_msg_id = 0;  // 0 when the packet held a single message
+  void clear() noexcept {
+    messages.clear();
+    inflated.clear();
+    container_msg_id = 0;
+  }
+  // The lowest msg_id the packet carried, the container's own id included (new_session_created.first_msg_id).
+  std::int64_t lowest_msg_id() const noexcept;
+};
+
+// Splits a message into its parts: a msg_container becomes its messages (their ids must be below the
+// container's, containers do not nest, at most 1024 messages); a gzip_packed body is inflated (bounded).
+// Throws ProtocolError(malformed) on anything that does not parse.
+void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out);
+
+// Inflates a gzip_packed object (`body` starts with its constructor id) into `out`, bounded like the reader.
+void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out);
+
+inline constexpr std::size_t kMaxContainerMessages = 1024;
+
+}  // namespace mtpipe::mtproto::session

@@ -1,0 +1,95 @@
+#include "mtproto/session/packet_crypto.h"
+
+#include <cstring>
+
+#include "crypto/aes.h"
+#include "crypto/bytes.h"
+#include "mtproto/error.h"
+
+namespace mtpipe::mtproto::session {
+namespace {
+
+void store_le(std::uint8_t* p, std::uint64_t v, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+std::uint64_t load_le(const std::uint8_t* p, std::size_t n) noexcept {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
+std::uint64_t packet_auth_key_id(std::span<const std::uint8_t> packet) noexcept {
+  return packet.size() < 8 ? 0 : load_le(packet.data(), 8);
+}
+
+std::array<std::uint8_t, 32> seal(const AuthKey& key, crypto::MsgDirection direction, const MessageHeader& header,
+                                  std::span<const std::uint8_t> body, crypto::Rng& rng, std::vector<std::uint8_t>& out,
+                                  unsigned max_extra_blocks) {
+  const std::size_t unpadded = kInnerHeaderSize + body.size();
+  // 12..27 bytes bring the length to a multiple of 16 with at least 12 bytes of padding.
+  std::size_t padding = 12 + (16 - (unpadded + 12) % 16) % 16;
+  std::uint8_t random[2];
+  rng.fill(random);
+  if (max_extra_blocks > 0) padding += 16 * (random[0] % (max_extra_blocks + 1));
+  const std::size_t plain_size = unpadded + padding;
+
+  out.resize(kEncryptedHeaderSize + plain_size);
+  std::uint8_t* plain = out.data() + kEncryptedHeaderSize;
+  store_le(plain, static_cast<std::uint64_t>(header.salt), 8);
+  store_le(plain + 8, static_cast<std::uint64_t>(header.session_id), 8);
+  store_le(plain + 16, static_cast<std::uint64_t>(header.msg_id), 8);
+  store_le(plain + 24, static_cast<std::uint32_t>(header.seq_no), 4);
+  store_le(plain + 28, static_cast<std::uint32_t>(body.size()), 4);
+  if (!body.empty()) std::memcpy(plain + kInnerHeaderSize, body.data(), body.size());
+  rng.fill({plain + unpadded, padding});
+
+  const std::span<const std::uint8_t> plain_span(plain, plain_size);
+  const auto large = crypto::msg_key_large(key.bytes, direction, plain_span);
+  const std::span<const std::uint8_t> msg_key(large.data() + 8, 16);
+  const auto kiv = crypto::kdf_v2(key.bytes, msg_key, direction);
+  store_le(out.data(), key.id, 8);
+  std::memcpy(out.data() + 8, msg_key.data(), 16);
+  crypto::AesIge(kiv.key).encrypt(kiv.iv, plain_span, {plain, plain_size});
+  return large;
+}
+
+Opened open(const AuthKey& key, crypto::MsgDirection direction, std::span<const std::uint8_t> packet,
+            std::vector<std::uint8_t>& plaintext) {
+  if (packet.size() < kEncryptedHeaderSize + kInnerHeaderSize + 16)
+    throw ProtocolError(Refusal::bad_length, "encrypted packet of " + std::to_string(packet.size()) +
+                                                 " bytes is shorter than the smallest message");
+  if (packet_auth_key_id(packet) != key.id)
+    throw ProtocolError(Refusal::bad_auth_key_id, "packet is addressed to an auth key that is not this session's");
+  const auto cipher = packet.subspan(kEncryptedHeaderSize);
+  if (cipher.size() % 16 != 0)
+    throw ProtocolError(Refusal::bad_length, "encrypted data of " + std::to_string(cipher.size()) +
+                                                 " bytes is not a multiple of 16");
+  const std::span<const std::uint8_t> msg_key = packet.subspan(8, 16);
+  const auto kiv = crypto::kdf_v2(key.bytes, msg_key, direction);
+  plaintext.resize(cipher.size());
+  crypto::AesIge(kiv.key).decrypt(kiv.iv, cipher, plaintext);
+
+  // Recompute msg_key before looking at any field, and whatever the fields say.
+  const auto large = crypto::msg_key_large(key.bytes, direction, plaintext);
+  const bool key_ok = crypto::equal_ct({large.data() + 8, 16}, msg_key);
+  const auto length = static_cast<std::int64_t>(static_cast<std::int32_t>(load_le(plaintext.data() + 28, 4)));
+  const auto padding = static_cast<std::int64_t>(plaintext.size()) - kInnerHeaderSize - length;
+  const bool length_ok = length >= 0 && length % 4 == 0 && padding >= 12 && padding <= 1024;
+  if (!key_ok) throw ProtocolError(Refusal::bad_msg_key, "msg_key does not match the decrypted message");
+  if (!length_ok)
+    throw ProtocolError(Refusal::bad_length, "message_data_length " + std::to_string(length) + " leaves " +
+                                                 std::to_string(padding) + " bytes of padding (12..1024 allowed)");
+  Opened o;
+  o.header.salt = static_cast<std::int64_t>(load_le(plaintext.data(), 8));
+  o.header.session_id = static_cast<std::int64_t>(load_le(plaintext.data() + 8, 8));
+  o.header.msg_id = static_cast<std::int64_t>(load_le(plaintext.data() + 16, 8));
+  o.header.seq_no = static_cast<std::int32_t>(load_le(plaintext.data() + 24, 4));
+  o.body = std::span<const std::uint8_t>(plaintext).subspan(kInnerHeaderSize, static_cast<std::size_t>(length));
+  o.msg_key_large = large;
+  return o;
+}
+
+}  // namespace mtpipe::mtproto::session

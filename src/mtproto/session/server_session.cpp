@@ -1,0 +1,299 @@
+#include "mtproto/session/server_session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "mtproto/error.h"
+#include "mtproto/session/container.h"
+#include "tl/errors.h"
+#include "tl/api.h"
+#include "tl/gzip.h"
+#include "tl/reader.h"
+#include "tl/serialize.h"
+#include "tl/types.h"
+#include "tl/writer.h"
+
+namespace mtpipe::mtproto::session {
+namespace {
+
+constexpr std::size_t kMaxUnacked = 64;
+constexpr std::size_t kMaxKeptBody = 16 * 1024;
+constexpr std::size_t kMaxPacketBytes = 1 << 20;
+constexpr std::int64_t kOldMsgIdShiftNs = 400 * kNsPerSecond;
+
+// Service constructors a client may mark either way; everything else it sends is an RPC query and must be
+// content-related (odd seq_no).
+bool is_service(std::uint32_t id) noexcept {
+  namespace mt = tl::mt;
+  switch (id) {
+    case mt::msgs_ack::ID:
+    case mt::ping::ID:
+    case mt::ping_delay_disconnect::ID:
+    case mt::get_future_salts::ID:
+    case mt::msgs_state_req::ID:
+    case mt::msgs_state_info::ID:
+    case mt::msgs_all_info::ID:
+    case mt::msg_resend_req::ID:
+    case mt::destroy_session::ID:
+    case mt::rpc_drop_answer::ID:
+    case mt::http_wait::ID:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ServerSession::ServerSession(ServerKeyState& key, std::int64_t session_id, crypto::Rng& rng, const Clock& clock,
+                             SessionFaults faults)
+    : key_(key), session_id_(session_id), rng_(rng), clock_(clock), faults_(faults) {}
+
+void ServerSession::queue(std::vector<std::uint8_t> body, bool content, MsgIdKind kind) {
+  out_.push_back(Out{std::move(body), content, kind});
+}
+
+void ServerSession::bad_msg(std::int64_t msg_id, std::int32_t seq_no, std::int32_t code) {
+  tl::mt::bad_msg_notification n;
+  n.bad_msg_id = msg_id;
+  n.bad_msg_seqno = seq_no;
+  n.error_code = code;
+  ++stats_.bad_msg_notifications;
+  queue(tl::serialize(n), false, MsgIdKind::server_response);
+}
+
+void ServerSession::receive(const Opened& opened, std::vector<ServerQuery>& queries, ServerSignals& signals) {
+  const auto& h = opened.header;
+  const std::int64_t now = clock_.unix_ns();
+  if ((h.msg_id & 3) != 0) return bad_msg(h.msg_id, h.seq_no, 18);
+  switch (msg_id_age(h.msg_id, now)) {
+    case MsgIdAge::too_old: return bad_msg(h.msg_id, h.seq_no, 16);
+    case MsgIdAge::too_new: return bad_msg(h.msg_id, h.seq_no, 17);
+    case MsgIdAge::ok: break;
+  }
+  if (!key_.salts.accepts(h.salt, now / kNsPerSecond)) {
+    tl::mt::bad_server_salt n;
+    n.bad_msg_id = h.msg_id;
+    n.bad_msg_seqno = h.seq_no;
+    n.error_code = 48;
+    n.new_server_salt = key_.salts.current(now / kNsPerSecond);
+    ++stats_.bad_server_salts;
+    queue(tl::serialize(n), false, MsgIdKind::server_response);
+    return;
+  }
+  unpack(h.msg_id, h.seq_no, opened.body, unpacked_);
+  // A container's id is above its messages' ids: its messages are checked first, each on its own.
+  if (unpacked_.container_msg_id != 0 ? seen_.contains(h.msg_id) : seen_.accept(h.msg_id) != ReplayWindow::Verdict::fresh) {
+    ++stats_.duplicates;
+    unpacked_.clear();
+    return;
+  }
+  if (!created_) {
+    // first_msg_id is the lowest id of this first packet, the container's included (peers.md §4.3, mtcute).
+    created_ = true;
+    tl::mt::new_session_created n;
+    n.first_msg_id = unpacked_.lowest_msg_id();
+    rng_.fill(std::span(reinterpret_cast<std::uint8_t*>(&n.unique_id), 8));
+    n.server_salt = key_.salts.current(now / kNsPerSecond);
+    queue(tl::serialize(n), true, MsgIdKind::server_other);
+  }
+  if (unpacked_.container_msg_id != 0 && (h.seq_no & 1)) {
+    bad_msg(h.msg_id, h.seq_no, 34);
+    return;
+  }
+  for (const auto& m : unpacked_.messages) {
+    if (unpacked_.container_msg_id != 0 && seen_.accept(m.msg_id) != ReplayWindow::Verdict::fresh) {
+      ++stats_.duplicates;
+      continue;
+    }
+    const std::uint32_t ctor = m.constructor();
+    if (ctor == tl::mt::msgs_ack::ID && (m.seq_no & 1)) {
+      bad_msg(m.msg_id, m.seq_no, 34);
+      continue;
+    }
+    if (!is_service(ctor) && !(m.seq_no & 1)) {
+      bad_msg(m.msg_id, m.seq_no, 35);
+      continue;
+    }
+    try {
+      handle(m, queries, signals);
+    } catch (const tl::DecodeError& e) {
+      throw ProtocolError(Refusal::malformed, std::string("client message: ") + e.what());
+    }
+  }
+  if (unpacked_.container_msg_id != 0) seen_.accept(h.msg_id);
+  unpacked_.clear();
+}
+
+void ServerSession::handle(const InMessage& m, std::vector<ServerQuery>& queries, ServerSignals& signals) {
+  namespace mt = tl::mt;
+  const std::int64_t now_s = clock_.unix_ns() / kNsPerSecond;
+  switch (m.constructor()) {
+    case mt::msgs_ack::ID: {
+      const auto ack = tl::parse_boxed<mt::msgs_ack>(m.body);
+      std::erase_if(unacked_, [&](const Out& o) {
+        return std::find(ack.msg_ids.begin(), ack.msg_ids.end(), o.sent_id) != ack.msg_ids.end();
+      });
+      return;
+    }
+    case mt::ping::ID:
+      pong(m.msg_id, tl::parse_boxed<mt::ping>(m.body).ping_id);
+      return;
+    case mt::ping_delay_disconnect::ID: {
+      const auto ping = tl::parse_boxed<mt::ping_delay_disconnect>(m.body);
+      signals.disconnect_delay_s = ping.disconnect_delay;
+      pong(m.msg_id, ping.ping_id);
+      return;
+    }
+    case mt::get_future_salts::ID: {
+      const auto req = tl::parse_boxed<mt::get_future_salts>(m.body);
+      mt::future_salts salts;
+      salts.req_msg_id = m.msg_id;
+      salts.now = static_cast<std::int32_t>(now_s);
+      for (const auto& s : key_.salts.future(now_s, std::clamp(req.num, 1, 64))) {
+        mt::future_salt fs;
+        fs.valid_since = s.valid_since;
+        fs.valid_until = s.valid_until;
+        fs.salt = s.salt;
+        salts.salts.push_back(fs);
+      }
+      queue(tl::serialize(salts), false, MsgIdKind::server_response);
+      return;
+    }
+    case mt::msgs_state_req::ID: {
+      const auto req = tl::parse_boxed<mt::msgs_state_req>(m.body);
+      mt::msgs_state_info info;
+      info.req_msg_id = m.msg_id;
+      for (const auto id : req.msg_ids) {
+        char state = 1;
+        if (seen_.contains(id)) state = 4 | 32;  // received, query processed
+        else if (id > seen_.lowest()) state = 3;
+        info.info.push_back(state);
+      }
+      queue(tl::serialize(info), false, MsgIdKind::server_response);
+      return;
+    }
+    case mt::destroy_session::ID:
+      signals.destroy_session.emplace_back(m.msg_id, tl::parse_boxed<mt::destroy_session>(m.body).session_id);
+      return;
+    case mt::rpc_drop_answer::ID: {
+      // Answers are produced at once, so there is never a running query to drop.
+      const std::vector<std::uint8_t> unknown = tl::serialize(mt::rpc_answer_unknown{});
+      reply(m.msg_id, unknown);
+      return;
+    }
+    case mt::msgs_state_info::ID:
+    case mt::msgs_all_info::ID:
+    case mt::msg_resend_req::ID:
+    case mt::http_wait::ID:
+      return;
+    default:
+      ++stats_.queries;
+      ++key_.queries;
+      queries.push_back(ServerQuery{m.msg_id, {m.body.begin(), m.body.end()}});
+      return;
+  }
+}
+
+void ServerSession::pong(std::int64_t ping_msg_id, std::int64_t ping_id) {
+  // A raw pong, not inside rpc_result: Telethon and mtcute wait for exactly this (peers.md §5).
+  tl::mt::pong pong;
+  pong.msg_id = ping_msg_id;
+  pong.ping_id = ping_id;
+  queue(tl::serialize(pong), false, MsgIdKind::server_response);
+}
+
+void ServerSession::reply(std::int64_t req_msg_id, std::span<const std::uint8_t> result, bool gzip) {
+  tl::Writer w(result.size() + 16);
+  w.u32(tl::kRpcResultId);
+  w.i64(req_msg_id);
+  bool packed = false;
+  if (gzip && result.size() > 256) {
+    const std::string z = tl::gzip_deflate({reinterpret_cast<const char*>(result.data()), result.size()});
+    if (z.size() + 8 < result.size()) {
+      w.u32(tl::kGzipPackedId);
+      w.bytes({reinterpret_cast<const std::uint8_t*>(z.data()), z.size()});
+      packed = true;
+    }
+  }
+  if (!packed) w.raw(result);
+  queue(w.take(), true, MsgIdKind::server_response);
+}
+
+void ServerSession::reply_error(std::int64_t req_msg_id, std::int32_t code, std::string_view message) {
+  tl::mt::rpc_error error;
+  error.error_code = code;
+  error.error_message = std::string(message);
+  reply(req_msg_id, tl::serialize(error));
+}
+
+void ServerSession::reply_raw(std::span<const std::uint8_t> body) {
+  queue({body.begin(), body.end()}, false, MsgIdKind::server_response);
+}
+
+void ServerSession::push(std::span<const std::uint8_t> body) {
+  queue({body.begin(), body.end()}, true, MsgIdKind::server_other);
+}
+
+void ServerSession::rebind() {
+  for (auto& o : unacked_) {
+    o.sent_id = 0;
+    out_.insert(out_.begin(), std::move(o));
+  }
+  unacked_.clear();
+}
+
+bool ServerSession::next_packet(std::vector<std::uint8_t>& out) {
+  if (replay_pending_) {
+    replay_pending_ = false;
+    out = last_packet_;
+    return true;
+  }
+  if (out_.empty()) return false;
+  std::int64_t now = clock_.unix_ns();
+  if (faults_ & fault_bit(SessionFault::old_msg_id)) now -= kOldMsgIdShiftNs;
+
+  std::size_t take = 0, bytes = 0;
+  while (take < out_.size() && take < kMaxContainerMessages) {
+    const std::size_t add = container_entry_size(out_[take].body.size());
+    if (take > 0 && bytes + add > kMaxPacketBytes) break;
+    bytes += add;
+    ++take;
+  }
+  std::vector<OutRef> refs;
+  refs.reserve(take);
+  for (std::size_t i = 0; i < take; ++i) {
+    auto& o = out_[i];
+    o.sent_id = sequencer_.ids().next(now, o.kind);
+    refs.push_back({o.sent_id, sequencer_.next_seq_no(o.content), o.body});
+  }
+  MessageHeader header{key_.salts.current(now / kNsPerSecond), session_id_, refs.front().msg_id, refs.front().seq_no};
+  std::span<const std::uint8_t> payload = refs.front().body;
+  if (take > 1) {
+    body_.clear();
+    write_container(refs, body_);
+    header.msg_id = sequencer_.ids().next(now, MsgIdKind::server_other);
+    header.seq_no = sequencer_.next_seq_no(false);
+    payload = body_;
+  }
+  if (faults_ & fault_bit(SessionFault::wrong_session_id)) header.session_id ^= 0x5a5a5a5a;
+  seal(key_.key, crypto::MsgDirection::kServerToClient, header, payload, rng_, out);
+  if (faults_ & fault_bit(SessionFault::bad_msg_key)) out[8] ^= 0x01;
+  if (faults_ & fault_bit(SessionFault::foreign_auth_key_id)) out[0] ^= 0xff;
+  if (faults_ & fault_bit(SessionFault::replay_msg_id)) {
+    last_packet_ = out;
+    replay_pending_ = true;
+  }
+
+  for (std::size_t i = 0; i < take; ++i) {
+    // Large answers (file parts) are not kept: a client that lost them asks again.
+    if (out_[i].content && out_[i].body.size() <= kMaxKeptBody && unacked_.size() < kMaxUnacked)
+      unacked_.push_back(std::move(out_[i]));
+  }
+  out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(take));
+  if (body_.capacity() > 64 * 1024) std::vector<std::uint8_t>().swap(body_);
+  return true;
+}
+
+}  // namespace mtpipe::mtproto::session
