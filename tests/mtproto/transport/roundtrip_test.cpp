@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -45,6 +46,8 @@ const Config kConfigs[] = {
     {"proxy_ee", {Framing::intermediate, false}, "ee0123456789abcdef0123456789abcdef6578616d706c652e636f6d",
      {Framing::padded_intermediate, true}},
 };
+
+void PrintTo(const Config& config, std::ostream* os) { *os << config.name; }
 
 constexpr std::int16_t kDcId = -10002;  // a test media DC, as MTProxy clients encode it
 
