@@ -16,6 +16,14 @@ namespace {
 
 constexpr std::size_t kSmall = 64 * 1024;
 
+// Obfuscated decoding allocates a 64 KiB scratch once per thread (shared by all the thread's connections); get that
+// out of the way before measuring.
+void warm_decrypt_scratch(crypto::Rng& rng) {
+  ClientCodec warm({Framing::abridged, true}, rng);
+  std::vector<Inbound> ignored;
+  warm.feed(std::vector<std::uint8_t>(16, 0), ignored);
+}
+
 struct Case {
   Framing framing;
   const char* header_hex;  // after the transport's start marker
@@ -62,6 +70,7 @@ TEST(Limits, ClientRefusesAbsurdLengthsBeforeAllocating) {
 TEST(Limits, ObfuscatedServerRefusesAbsurdLengthsBeforeAllocating) {
   // Obfuscated intermediate announcing ~2 GiB, encrypted by hand with the client's key schedule.
   test::SeededRng rng(3);
+  warm_decrypt_scratch(rng);
   ObfuscationInit init = generate_obfuscation_init(rng, 0xeeeeeeeeU, 0);
   crypto::AesCtr encrypt = make_ctr(client_obfuscation_keys(init).encrypt);
   ObfuscationInit encrypted = init;
@@ -93,19 +102,16 @@ TEST(Memory, CodecsAreSmall) {
   EXPECT_LE(sizeof(ServerCodec), 320u);
 }
 
-// After traffic that included a 300 KB packet, once the events are gone, a codec keeps no heap buffer: a plain one
-// holds nothing on the heap, an obfuscated one only its two AES-CTR contexts.
+// After traffic that included a 300 KB packet, once the events are gone, a codec keeps no heap buffer of its own.
+// (An obfuscated codec also holds two OpenSSL AES-CTR contexts, about 650 bytes each; OpenSSL allocates them with
+// malloc, out of this probe's sight.)
 TEST(Memory, IdleCodecsHoldNoBuffers) {
   for (const bool obfuscated : {false, true}) {
     SCOPED_TRACE(obfuscated ? "obfuscated" : "plain");
     test::SeededRng rng(5);
     const auto big = test::encrypted_packet(rng, 307208);
     const auto small = test::plain_packet(rng, 100);
-    {  // warm the per-thread decrypt scratch, shared by all connections of a thread
-      ClientCodec warm({Framing::abridged, true}, rng);
-      std::vector<Inbound> ignored;
-      warm.feed(std::vector<std::uint8_t>(16, 0), ignored);
-    }
+    warm_decrypt_scratch(rng);
     const std::size_t before = test::live_heap_bytes();
     ClientCodec client({Framing::intermediate, obfuscated}, rng);
     ServerCodec server(rng);
@@ -130,12 +136,8 @@ TEST(Memory, IdleCodecsHoldNoBuffers) {
       std::vector<Inbound> events;
       client.feed(std::span(more).first(2), events);
     }
-    EXPECT_EQ(test::live_heap_bytes() - before, set_up);
-    if (obfuscated) {
-      EXPECT_LT(set_up, 8192u) << "four AES-CTR contexts";
-    } else {
-      EXPECT_EQ(set_up, 0u);
-    }
+    EXPECT_EQ(set_up, 0u);
+    EXPECT_EQ(test::live_heap_bytes() - before, 0u);
   }
 }
 
