@@ -1,8 +1,12 @@
 // The mtpipe command line. CLI11 stays in this file; each command is a plain function elsewhere.
 #include <CLI/CLI.hpp>
 
+#include "app/probe_command.h"
 #include "app/selfcheck.h"
+#include "app/sim_command.h"
 #include "app/tl_command.h"
+#include "obs/log.h"
+#include "sim/sim_options.h"
 #include "tl/api.h"
 
 int main(int argc, char** argv) {
@@ -31,6 +35,57 @@ int main(int argc, char** argv) {
   sample->add_flag("--minimal", tl_opts.minimal, "Leave out every optional field");
   sample->add_flag("--compact", tl_opts.compact, "One-line JSON");
   sample->callback([&] { rc = mtpipe::app::tl_sample(sample_name, tl_opts); });
+
+  mtpipe::sim::SimOptions sim_opts;
+  std::vector<std::string> sim_faults;
+  std::string sim_log_level = "info";
+  int sim_dcs = 3;
+  auto* sim = app.add_subcommand("sim", "Run the Telegram DC emulator on loopback (docs/SIM.md)");
+  sim->add_option("--dcs", sim_dcs, "Serve DC ids 1..N")->check(CLI::Range(1, 100))->capture_default_str();
+  sim->add_option("--dc-ids", sim_opts.dc_ids, "Serve exactly these DC ids (instead of --dcs)")->delimiter(',');
+  sim->add_option("--host", sim_opts.host, "Address to listen on")->capture_default_str();
+  sim->add_option("--port-base", sim_opts.port_base, "DC i listens on P+i; 0 takes ephemeral ports")->capture_default_str();
+  sim->add_option("--rsa-key", sim_opts.rsa_key_file, "RSA private key (PEM); created when missing");
+  sim->add_option("--ready-file", sim_opts.ready_file, "Write the ports and public key here once listening");
+  sim->add_option("--threads", sim_opts.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  sim->add_option("--salt-period", sim_opts.salt_period_s, "Seconds each server salt is current")
+      ->check(CLI::Range(60, 86400))->capture_default_str();
+  sim->add_option("--salt-rotate-after", sim_opts.salt_rotate_after,
+                  "Test hook: a fresh salt after every N queries on an auth key (0: off)");
+  sim->add_option("--fault", sim_faults, "Test hook, repeatable: misbehave on purpose (see docs/SIM.md)");
+  sim->add_option("--log-level", sim_log_level, "debug logs every request")->capture_default_str();
+  sim->callback([&] {
+    if (sim->count("--dc-ids") == 0) {
+      sim_opts.dc_ids.clear();
+      for (int i = 1; i <= sim_dcs; ++i) sim_opts.dc_ids.push_back(i);
+    }
+    for (const auto& f : sim_faults) {
+      if (!mtpipe::sim::add_fault(sim_opts.faults, f)) {
+        std::string known;
+        for (const auto& n : mtpipe::sim::fault_names()) known += " " + n;
+        throw CLI::ValidationError("--fault", "unknown fault '" + f + "'; known:" + known);
+      }
+    }
+    mtpipe::obs::Level level;
+    if (!mtpipe::obs::parse_log_level(sim_log_level, level))
+      throw CLI::ValidationError("--log-level", "expected debug, info, warn, error or off, got '" + sim_log_level + "'");
+    mtpipe::obs::set_log_level(level);
+    rc = mtpipe::app::run_sim(sim_opts);
+  });
+
+  mtpipe::app::ProbeOptions probe_opts;
+  auto* probe = app.add_subcommand("probe", "Connect to a DC, run the handshake, call help.getNearestDc N times");
+  probe->add_option("--addr", probe_opts.address, "HOST:PORT of the DC")->required();
+  probe->add_option("--rsa-key", probe_opts.rsa_key_file, "The DC's RSA public key (PEM), or the sim's ready file")
+      ->required();
+  probe->add_option("--transport", probe_opts.transport,
+                    "abridged, intermediate, padded, full, or obfuscated-{abridged,intermediate,padded}")
+      ->capture_default_str();
+  probe->add_option("--dc", probe_opts.dc, "DC id sent in the handshake")->capture_default_str();
+  probe->add_option("-n", probe_opts.count, "Number of help.getNearestDc calls")->capture_default_str();
+  probe->add_option("--timeout-ms", probe_opts.timeout_ms, "Per step")->capture_default_str();
+  probe->add_flag("--json", probe_opts.json, "One JSON object instead of text");
+  probe->callback([&] { rc = mtpipe::app::run_probe(probe_opts); });
 
   CLI11_PARSE(app, argc, argv);
   return rc;

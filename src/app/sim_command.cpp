@@ -1,0 +1,63 @@
+#include "app/sim_command.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+
+#include "obs/log.h"
+#include "sim/rsa_key_file.h"
+#include "sim/sim_server.h"
+
+namespace mtpipe::app {
+namespace {
+
+// Written to a temporary name and renamed, so a reader polling for the file never sees half of it.
+void write_ready_file(const std::string& path, const std::string& json) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("sim: cannot create " + tmp + ": " + std::strerror(errno));
+  const std::string text = json + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("sim: cannot write " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+int run_sim(const sim::SimOptions& options) {
+  // Signals are taken synchronously by this thread; worker threads inherit the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  try {
+    sim::SimServer server(options, sim::load_or_create_rsa_key(options.rsa_key_file));
+    server.start();
+    const std::string ready = server.ready_json();
+    if (!options.ready_file.empty()) write_ready_file(options.ready_file, ready);
+    std::cout << "ready " << ready << std::endl;
+    std::string dcs;
+    for (const auto& dc : server.cluster().dcs)
+      dcs += " dc" + std::to_string(dc.id) + "=" + server.cluster().host + ":" + std::to_string(dc.port);
+    obs::log(obs::Level::info, "sim", "serving" + dcs + " with " + std::to_string(options.threads) + " worker thread(s)");
+    int received = 0;
+    sigwait(&signals, &received);
+    obs::log(obs::Level::info, "sim", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
+    server.stop();
+    std::cout << "stats " << server.stats_json() << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace mtpipe::app

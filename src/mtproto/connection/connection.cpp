@@ -1,0 +1,231 @@
+#include "mtproto/connection/connection.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "mtproto/error.h"
+#include "mtproto/plain_message.h"
+
+namespace mtpipe::mtproto {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t kInitialReadBuffer = 4 * 1024;
+constexpr std::size_t kMaxReadBuffer = 256 * 1024;
+
+std::string transport_error_text(std::int32_t code) {
+  switch (code) {
+    case -404: return "transport error -404: the server does not know this auth key, or refused a handshake step";
+    case -429: return "transport error -429: too many connections or requests (transport flood)";
+    case -444: return "transport error -444: wrong DC (test/production mismatch, or a bad DC for the MTProxy)";
+    default: return "transport error " + std::to_string(code);
+  }
+}
+
+}  // namespace
+
+// One call waiting for its answer. Lives in the calling coroutine's frame; the connection only points to it.
+struct Connection::Waiter {
+  explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::optional<std::vector<std::uint8_t>> result;
+  std::optional<CallError> error;
+};
+
+std::shared_ptr<Connection> Connection::create(Socket socket, ConnectionOptions options, crypto::Rng& rng,
+                                               const Clock& clock) {
+  return std::shared_ptr<Connection>(new Connection(std::move(socket), std::move(options), rng, clock));
+}
+
+Connection::Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock)
+    : socket_(std::move(socket)), options_(std::move(options)), rng_(rng), clock_(clock),
+      codec_(options_.transport, rng, options_.proxy, options_.proxy_dc) {}
+
+Connection::~Connection() { close("connection destroyed"); }
+
+const ConnectionStats& Connection::stats() noexcept {
+  if (session_) stats_.session = session_->stats();
+  return stats_;
+}
+
+asio::awaitable<void> Connection::write_bytes(std::vector<std::uint8_t>& bytes) {
+  co_await asio::async_write(socket_, asio::buffer(bytes), asio::use_awaitable);
+  stats_.bytes_sent += bytes.size();
+}
+
+asio::awaitable<HandshakeResult> Connection::run_handshake() {
+  // A watchdog closes the socket when the handshake overruns; the pending read then fails.
+  asio::steady_timer watchdog(socket_.get_executor());
+  watchdog.expires_after(options_.handshake_timeout);
+  bool timed_out = false;
+  watchdog.async_wait([this, &timed_out](error_code ec) {
+    if (ec) return;
+    timed_out = true;
+    error_code ignored;
+    socket_.cancel(ignored);
+  });
+  struct CancelOnExit {
+    asio::steady_timer& t;
+    ~CancelOnExit() { t.cancel(); }
+  } cancel_on_exit{watchdog};
+
+  const auto started = std::chrono::steady_clock::now();
+  handshake::ClientHandshake hs(options_.handshake, rng_, clock_);
+  frame_ = codec_.take_prefix();
+  codec_.encode(hs.start(), false, frame_);
+  ++stats_.handshake_attempts;
+  try {
+    co_await write_bytes(frame_);
+    read_buffer_.resize(kInitialReadBuffer);
+    for (;;) {
+      const std::size_t n = co_await socket_.async_read_some(asio::buffer(read_buffer_), asio::use_awaitable);
+      stats_.bytes_received += n;
+      inbound_.clear();
+      codec_.feed({read_buffer_.data(), n}, inbound_);
+      for (auto& in : inbound_) {
+        if (in.kind == transport::Inbound::Kind::transport_error)
+          throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
+        if (in.kind != transport::Inbound::Kind::packet) continue;
+        auto step = hs.on_packet(in.payload);
+        if (step.done()) {
+          stats_.handshake_time = std::chrono::steady_clock::now() - started;
+          co_return *step.result;
+        }
+        frame_.clear();
+        codec_.encode(step.send, false, frame_);
+        co_await write_bytes(frame_);
+      }
+    }
+  } catch (const boost::system::system_error&) {
+    if (timed_out) throw CallError(CallError::Kind::timeout, "handshake took longer than " +
+                                                                 std::to_string(options_.handshake_timeout.count()) + " ms");
+    throw;
+  }
+}
+
+asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult> key) {
+  HandshakeResult result;
+  try {
+    result = key ? *key : co_await run_handshake();
+  } catch (const std::exception& e) {
+    close(e.what());
+    throw;
+  }
+  session_.emplace(result, rng_, clock_, options_.session);
+  if (key) {
+    frame_ = codec_.take_prefix();
+    if (!frame_.empty()) co_await write_bytes(frame_);
+  }
+  asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
+  kick_writer();
+  co_return result;
+}
+
+asio::awaitable<std::vector<std::uint8_t>> Connection::call(std::vector<std::uint8_t> query,
+                                                            std::chrono::milliseconds timeout) {
+  if (closed_) throw CallError(close_kind_, "connection closed: " + close_reason_);
+  if (!session_) throw CallError(CallError::Kind::connection_lost, "call before the connection was started");
+  Waiter waiter(socket_.get_executor());
+  const auto id = session_->send(std::move(query));
+  waiters_.emplace(id, &waiter);
+  kick_writer();
+  waiter.timer.expires_after(timeout);
+  error_code ec;
+  co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  waiters_.erase(id);
+  if (waiter.result) co_return std::move(*waiter.result);
+  if (waiter.error) throw std::move(*waiter.error);
+  if (session_) session_->cancel(id);
+  if (ec == asio::error::operation_aborted) throw CallError(CallError::Kind::cancelled, "call cancelled");
+  throw CallError(CallError::Kind::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
+}
+
+void Connection::kick_writer() {
+  if (writing_ || closed_ || !session_ || !session_->has_output()) return;
+  writing_ = true;
+  // Spawned, not run inline: queries issued in the same turn of the event loop then share one packet.
+  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> /*keep_alive*/) {
+  try {
+    while (!closed_ && session_->next_packet(packet_)) {
+      frame_.clear();
+      codec_.encode(packet_, false, frame_);
+      co_await write_bytes(frame_);
+    }
+  } catch (const std::exception& e) {
+    close(std::string("write failed: ") + e.what());
+  }
+  writing_ = false;
+}
+
+asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> /*keep_alive*/) {
+  if (read_buffer_.size() < kInitialReadBuffer) read_buffer_.resize(kInitialReadBuffer);
+  try {
+    while (!closed_) {
+      const std::size_t n = co_await socket_.async_read_some(asio::buffer(read_buffer_), asio::use_awaitable);
+      stats_.bytes_received += n;
+      inbound_.clear();
+      codec_.feed({read_buffer_.data(), n}, inbound_);
+      events_.clear();
+      for (auto& in : inbound_) {
+        if (in.kind == transport::Inbound::Kind::transport_error)
+          throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
+        if (in.kind == transport::Inbound::Kind::packet) session_->receive(in.payload, events_);
+      }
+      deliver(events_);
+      kick_writer();
+      // A full buffer means a big answer is streaming in: read it in fewer, larger pieces.
+      if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
+    }
+  } catch (const ProtocolError& e) {
+    close_kind_ = e.refusal() == Refusal::transport_error ? CallError::Kind::connection_lost : CallError::Kind::refused;
+    close(e.what());
+  } catch (const std::exception& e) {
+    close(e.what());
+  }
+}
+
+void Connection::deliver(std::vector<session::SessionEvent>& events) {
+  for (auto& event : events) {
+    if (auto* r = std::get_if<session::RpcResult>(&event)) {
+      const auto it = waiters_.find(r->id);
+      if (it == waiters_.end()) continue;
+      it->second->result = std::move(r->body);
+      it->second->timer.cancel();
+    } else if (auto* e = std::get_if<session::RpcError>(&event)) {
+      const auto it = waiters_.find(e->id);
+      if (it == waiters_.end()) continue;
+      it->second->error = CallError::rpc(e->code, e->message);
+      it->second->timer.cancel();
+    }
+    // Updates and new-session notices belong to the account layer, which is not wired to this core yet.
+  }
+}
+
+void Connection::fail_all(CallError::Kind kind, const std::string& why) {
+  for (auto& [id, waiter] : waiters_) {
+    if (waiter->result || waiter->error) continue;
+    waiter->error = CallError(kind, why);
+    waiter->timer.cancel();
+  }
+}
+
+void Connection::close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  close_reason_ = reason;
+  error_code ignored;
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  fail_all(close_kind_, "connection closed: " + reason);
+}
+
+}  // namespace mtpipe::mtproto

@@ -1,0 +1,111 @@
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crypto/random.h"
+#include "mtproto/auth_key.h"
+#include "mtproto/clock.h"
+#include "mtproto/connection/call_error.h"
+#include "mtproto/handshake/client_handshake.h"
+#include "mtproto/session/client_session.h"
+#include "mtproto/transport/client_codec.h"
+#include "mtproto/transport/mtproxy_secret.h"
+#include "tl/reader.h"
+#include "tl/serialize.h"
+
+namespace mtpipe::mtproto {
+
+struct ConnectionOptions {
+  transport::TransportSpec transport;
+  std::optional<transport::MtproxySecret> proxy;  // the connection goes through an MTProxy with this secret
+  std::int16_t proxy_dc = 0;                      // the DC the MTProxy should forward to
+  handshake::ClientOptions handshake;             // server keys, dc, temporary key lifetime
+  session::ClientSessionOptions session;
+  std::chrono::milliseconds handshake_timeout{10'000};
+};
+
+// What the connection saw, for `mtpipe probe`, metrics and tests.
+struct ConnectionStats {
+  std::chrono::nanoseconds handshake_time{0};
+  int handshake_attempts = 0;
+  std::uint64_t bytes_sent = 0, bytes_received = 0;
+  session::ClientSessionStats session;
+};
+
+// One TCP connection to a DC carrying one MTProto session: the transport codec, the handshake (when no key is
+// given) and the encrypted session, driven by Asio coroutines on one executor (not thread-safe; everything
+// runs on the connection's executor). call() sends a query and awaits its answer with a timeout; any number of
+// calls may be in flight, and queries issued together go out together in one container.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Socket = boost::asio::ip::tcp::socket;
+
+  static std::shared_ptr<Connection> create(Socket socket, ConnectionOptions options, crypto::Rng& rng,
+                                            const Clock& clock);
+  ~Connection();
+
+  // Runs the handshake unless `key` is given, then starts reading. Throws ProtocolError when the server is
+  // refused, CallError(timeout) when the handshake takes longer than the option says, and system errors.
+  boost::asio::awaitable<HandshakeResult> start(std::optional<HandshakeResult> key = std::nullopt);
+
+  // Sends one query (a boxed TL function) and returns the boxed answer. Throws CallError.
+  boost::asio::awaitable<std::vector<std::uint8_t>> call(std::vector<std::uint8_t> query,
+                                                         std::chrono::milliseconds timeout);
+
+  // The typed form: sends `function` and decodes its result.
+  template <class F>
+  boost::asio::awaitable<typename F::Result> invoke(const F& function, std::chrono::milliseconds timeout) {
+    const auto answer = co_await call(tl::serialize(function), timeout);
+    tl::Reader r(answer);
+    co_return F::tl_read_result(r);
+  }
+
+  // Closes the socket; every waiting call fails with connection_lost. Idempotent.
+  void close(const std::string& reason = "closed by the client");
+  bool open() const noexcept { return !closed_; }
+  // Why the connection closed (empty while open).
+  const std::string& close_reason() const noexcept { return close_reason_; }
+  const ConnectionStats& stats() noexcept;
+  const session::ClientSession* session() const noexcept { return session_ ? &*session_ : nullptr; }
+
+ private:
+  struct Waiter;
+  Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock);
+
+  boost::asio::awaitable<HandshakeResult> run_handshake();
+  boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> self);
+  boost::asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
+  boost::asio::awaitable<void> write_bytes(std::vector<std::uint8_t>& bytes);
+  void kick_writer();
+  void deliver(std::vector<session::SessionEvent>& events);
+  void fail_all(CallError::Kind kind, const std::string& why);
+
+  Socket socket_;
+  ConnectionOptions options_;
+  crypto::Rng& rng_;
+  const Clock& clock_;
+  transport::ClientCodec codec_;
+  std::optional<session::ClientSession> session_;
+  std::unordered_map<session::RequestId, Waiter*> waiters_;
+  std::vector<std::uint8_t> read_buffer_;
+  std::vector<transport::Inbound> inbound_;
+  std::vector<session::SessionEvent> events_;
+  std::vector<std::uint8_t> packet_, frame_;
+  bool writing_ = false;
+  bool closed_ = false;
+  CallError::Kind close_kind_ = CallError::Kind::connection_lost;
+  std::string close_reason_;
+  ConnectionStats stats_;
+};
+
+}  // namespace mtpipe::mtproto

@@ -1,0 +1,150 @@
+#include "sim/api.h"
+
+#include <cstring>
+
+#include "sim/config_144.h"
+#include "tl/api.h"
+#include "tl/errors.h"
+#include "tl/reader.h"
+#include "tl/schema_table.h"
+#include "tl/serialize.h"
+
+namespace mtpipe::sim {
+namespace {
+
+namespace api = tl::api;
+
+// Wrapper constructors (the same at every layer the peers use).
+constexpr std::uint32_t kInvokeWithLayer = 0xda9b0d0d;
+constexpr std::uint32_t kInitConnection = 0xc1cd5ea9;
+constexpr std::uint32_t kInvokeWithoutUpdates = 0xbf9459b7;
+constexpr std::uint32_t kInvokeAfterMsg = 0xcb9f372d;
+constexpr std::uint32_t kInvokeAfterMsgs = 0x3dc4b4f0;
+constexpr std::int32_t kMaxPart = 1024 * 1024;
+
+ApiAnswer error(std::int32_t code, std::string message, std::string_view method) {
+  ApiAnswer a;
+  a.error_code = code;
+  a.error_message = std::move(message);
+  a.method = std::string(method);
+  return a;
+}
+
+ApiAnswer result(std::vector<std::uint8_t> bytes, std::string_view method, bool gzip = false) {
+  ApiAnswer a;
+  a.result = std::move(bytes);
+  a.gzip = gzip;
+  a.method = std::string(method);
+  return a;
+}
+
+// Skips initConnection's fields up to its query. Read by hand: the wrapped query may be a method of an older
+// layer that our schema does not know, so the generated reader (which parses the query too) cannot be used.
+void skip_init_connection(tl::Reader& r) {
+  const std::uint32_t flags = r.u32();
+  r.i32();  // api_id
+  for (int i = 0; i < 6; ++i) r.bytes_view();  // device_model .. lang_code
+  if (flags & 1) (void)api::InputClientProxy::tl_read_boxed(r);
+  if (flags & 2) (void)api::JSONValue::tl_read_boxed(r);
+}
+
+std::uint64_t location_id(const api::InputFileLocation& location) {
+  if (const auto* d = dynamic_cast<const api::inputDocumentFileLocation*>(&location)) return static_cast<std::uint64_t>(d->id);
+  if (const auto* p = dynamic_cast<const api::inputPhotoFileLocation*>(&location)) return static_cast<std::uint64_t>(p->id);
+  if (const auto* e = dynamic_cast<const api::inputEncryptedFileLocation*>(&location)) return static_cast<std::uint64_t>(e->id);
+  if (const auto* s = dynamic_cast<const api::inputSecureFileLocation*>(&location)) return static_cast<std::uint64_t>(s->id);
+  return 0;
+}
+
+ApiAnswer get_file(std::span<const std::uint8_t> query) {
+  const auto req = tl::parse_boxed<api::upload::getFile>(query);
+  constexpr std::string_view name = api::upload::getFile::NAME;
+  if (req.offset < 0 || req.offset % 1024 != 0) return error(400, "OFFSET_INVALID", name);
+  if (req.limit <= 0 || req.limit % 1024 != 0 || req.limit > kMaxPart) return error(400, "LIMIT_INVALID", name);
+  if (!req.precise && (kMaxPart % req.limit != 0 || req.offset / kMaxPart != (req.offset + req.limit - 1) / kMaxPart))
+    return error(400, "LIMIT_INVALID", name);
+  const std::uint64_t id = req.location ? location_id(*req.location) : 0;
+  const std::int64_t end = std::min<std::int64_t>(req.offset + req.limit, kSyntheticFileSize);
+  const std::int64_t size = std::max<std::int64_t>(end - req.offset, 0);
+
+  // upload.file#96a18d5 type:storage.FileType mtime:int bytes:bytes, written directly: no copy of the part.
+  tl::Writer w(static_cast<std::size_t>(size) + 32);
+  w.u32(api::upload::file::ID);
+  w.u32(api::storage::filePartial::ID);
+  w.i32(0);
+  std::vector<std::uint8_t> part(static_cast<std::size_t>(size));
+  std::uint8_t value = synthetic_file_byte(id, static_cast<std::uint64_t>(req.offset));
+  for (auto& b : part) {
+    b = value;
+    value = value == 250 ? 0 : value + 1;
+  }
+  w.bytes(part);
+  return result(w.take(), name);
+}
+
+ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
+  std::uint32_t ctor = 0;
+  if (query.size() >= 4) std::memcpy(&ctor, query.data(), 4);
+  switch (ctor) {
+    case api::help::getNearestDc::ID: {
+      api::nearestDc dc;
+      dc.country = "ZZ";
+      dc.this_dc = ctx.this_dc;
+      dc.nearest_dc = ctx.this_dc;
+      return result(tl::serialize(dc), api::help::getNearestDc::NAME);
+    }
+    case api::help::getConfig::ID: {
+      const auto now = static_cast<std::int32_t>(ctx.now_s);
+      const bool old = ctx.key.layer != 0 && ctx.key.layer <= 144;
+      return result(old ? config_layer_144(ctx.cluster, ctx.this_dc, now) : config_layer_223(ctx.cluster, ctx.this_dc, now),
+                    api::help::getConfig::NAME, /*gzip=*/true);
+    }
+    case api::upload::getFile::ID:
+      return get_file(query);
+    case api::users::getUsers::ID:
+      return error(401, "AUTH_KEY_UNREGISTERED", api::users::getUsers::NAME);
+    case api::updates::getState::ID:
+      return error(401, "AUTH_KEY_UNREGISTERED", api::updates::getState::NAME);
+    default: {
+      const auto* entry = tl::schema::find(ctor);
+      return error(400, "METHOD_NOT_SUPPORTED_BY_SIM", entry ? entry->name : "unknown method");
+    }
+  }
+}
+
+}  // namespace
+
+ApiAnswer answer_query(const ApiContext& ctx, std::span<const std::uint8_t> query) {
+  try {
+    tl::Reader r(query);
+    // Wrappers nest in any order; each is unwrapped and the rest served.
+    for (int depth = 0; depth < 8; ++depth) {
+      if (r.remaining() < 4) break;
+      std::uint32_t ctor;
+      std::memcpy(&ctor, r.rest().data(), 4);
+      if (ctor == kInvokeWithLayer) {
+        r.u32();
+        ctx.key.layer = r.i32();  // recorded before the inner call runs, even if it fails
+      } else if (ctor == kInitConnection) {
+        r.u32();
+        skip_init_connection(r);
+      } else if (ctor == kInvokeWithoutUpdates) {
+        r.u32();
+      } else if (ctor == kInvokeAfterMsg) {
+        r.u32();
+        r.i64();
+      } else if (ctor == kInvokeAfterMsgs) {
+        r.u32();
+        const auto n = r.vector_count(8);
+        for (std::uint32_t i = 0; i < n; ++i) r.i64();
+      } else {
+        break;
+      }
+    }
+    return serve(ctx, r.rest());
+  } catch (const tl::DecodeError& e) {
+    return error(400, "INPUT_METHOD_INVALID", "undecodable query");
+  }
+}
+
+}  // namespace mtpipe::sim

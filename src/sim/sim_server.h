@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crypto/rsa.h"
+#include "sim/cluster.h"
+#include "sim/dc.h"
+#include "sim/sim_options.h"
+
+namespace mtpipe::sim {
+
+// A running cluster of emulated DCs: one listening port per DC, connections spread over worker threads (each
+// with its own io_context; a connection stays on one worker).
+class SimServer {
+ public:
+  SimServer(SimOptions options, crypto::RsaPrivateKey key);
+  ~SimServer();
+  SimServer(const SimServer&) = delete;
+  SimServer& operator=(const SimServer&) = delete;
+
+  // Binds every DC's port and starts the workers. Throws std::runtime_error naming the port that failed.
+  void start();
+  // Stops accepting, closes every connection and joins the workers. Idempotent; safe from any thread.
+  void stop();
+  // Blocks until stop() is called (from a signal handler thread, say).
+  void wait();
+
+  const Cluster& cluster() const noexcept { return cluster_; }
+  const crypto::RsaPrivateKey& key() const noexcept { return key_; }
+  const Dc& dc(std::size_t index) const { return *dcs_.at(index); }
+  std::size_t dc_count() const noexcept { return dcs_.size(); }
+  // {"dcs":[{"id":..,"port":..}],"rsa_public_pem":..,"fingerprint":..} as docs/SIM.md specifies.
+  std::string ready_json() const;
+  // Counters of every DC, one JSON object.
+  std::string stats_json() const;
+
+ private:
+  struct Impl;
+  SimOptions options_;
+  crypto::RsaPrivateKey key_;
+  Cluster cluster_;
+  std::vector<std::unique_ptr<Dc>> dcs_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mtpipe::sim
