@@ -39,6 +39,9 @@ std::string refused_type(const tl::Object& obj, std::string_view expected) {
 ClientHandshake::ClientHandshake(ClientOptions options, crypto::Rng& rng, const Clock& clock)
     : options_(std::move(options)), rng_(rng), clock_(clock) {
   if (options_.server_keys.empty()) throw std::invalid_argument("ClientHandshake needs at least one server key");
+  if (options_.expires_in && *options_.expires_in <= 0) {
+    throw std::invalid_argument("a temporary key needs a positive expires_in");
+  }
 }
 
 ClientHandshake::~ClientHandshake() { wipe(); }
@@ -235,7 +238,8 @@ ClientStep ClientHandshake::on_dh_gen(std::span<const std::uint8_t> body) {
     r.server_salt = detail::initial_salt(new_nonce_, server_nonce_);
     r.time_offset_ns = time_offset_ns_;
     r.temporary = options_.expires_in.has_value();
-    r.expires_at = r.temporary ? server_time_ + *options_.expires_in : 0;
+    // In server time, as the server computes it; wraps only for lifetimes past 2038.
+    r.expires_at = r.temporary ? static_cast<std::int32_t>(std::int64_t{server_time_} + *options_.expires_in) : 0;
     r.dc = options_.dc;
     wipe();  // the key now lives only in the result
     return {{}, std::move(r)};

@@ -25,7 +25,7 @@ struct ClientOptions {
   std::vector<crypto::RsaPublicKey> server_keys;
   // The dc field of p_q_inner_data_dc: the DC id, + 10000 for a test DC, negated for a media DC.
   std::int32_t dc = 0;
-  // Set for a temporary (PFS) key: p_q_inner_data_temp_dc with this expires_in, in seconds.
+  // Set for a temporary (PFS) key: p_q_inner_data_temp_dc with this expires_in, in seconds (> 0).
   std::optional<std::int32_t> expires_in;
 };
 
@@ -44,7 +44,8 @@ class ClientHandshake {
   // in a row is a misbehaving server, refused as dh_gen_fail.
   static constexpr int kMaxRetries = 5;
 
-  // `rng` and `clock` must outlive the handshake. Throws std::invalid_argument without server keys.
+  // `rng` and `clock` must outlive the handshake. Throws std::invalid_argument without server keys or with a
+  // non-positive expires_in.
   ClientHandshake(ClientOptions options, crypto::Rng& rng, const Clock& clock);
   ~ClientHandshake();
   ClientHandshake(const ClientHandshake&) = delete;
@@ -56,6 +57,9 @@ class ClientHandshake {
 
   // Feeds one packet from the server (an unencrypted message). Throws ProtocolError when it is refused; the
   // handshake is then failed. A 4-byte packet is read as the transport error code the server sent.
+  // The result's time_offset_ns is server_time minus our clock when server_DH_inner_data arrived (the moment
+  // server_time is freshest, one round trip before dh_gen_ok); expires_at of a temp key is server_time +
+  // expires_in, exactly what the server records. crypto::Error escapes only for local failures (a broken Rng).
   ClientStep on_packet(std::span<const std::uint8_t> packet);
 
   State state() const noexcept { return state_; }

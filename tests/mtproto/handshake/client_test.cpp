@@ -17,6 +17,8 @@ struct FaultCase {
   const char* says;  // a piece of the message, so the right check is known to have fired
 };
 
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << to_string(c.fault); }
+
 class ClientAgainstFault : public ::testing::TestWithParam<FaultCase> {};
 
 TEST_P(ClientAgainstFault, RefusesWithTheRightKind) {
