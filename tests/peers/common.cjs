@@ -163,12 +163,14 @@ function vmRssKb() {
   return m ? Number(m[1]) : -1;
 }
 
+class TimeoutError extends Error {}
+
 function withTimeout(promise, ms, what) {
   let t;
   return Promise.race([
     promise,
     new Promise((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+      t = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(t));
 }
@@ -186,6 +188,20 @@ function log(peer, ...a) {
   process.stderr.write(`[${peer}] ${a.join(' ')}\n`);
 }
 
+// bad_msg_notification codes seen, shared by the Node clients' handler wrappers.
+const badMsgs = {};
+function countBadMsg(peer, code, msgId) {
+  badMsgs[code] = (badMsgs[code] || 0) + 1;
+  log(peer, `bad_msg_notification code ${code} for msg_id ${msgId}`);
+}
+// Adds bad_msgs to the report; test mode fails on any (a correct sim never needs to send one).
+function checkBadMsgs(out, args, errors) {
+  out.bad_msgs = Object.assign({}, badMsgs);
+  if (args.mode === 'test' && Object.keys(badMsgs).length) {
+    errors.push(`received bad_msg_notification (code: count) ${JSON.stringify(badMsgs)}`);
+  }
+}
+
 // Prints the failures and the JSON line, then exits (after stdout/stderr drain).
 function finish(peer, out, errors) {
   for (const e of errors.slice(0, 30)) log(peer, 'FAIL:', e);
@@ -198,7 +214,7 @@ function finish(peer, out, errors) {
 
 function fatal(peer, base, e) {
   log(peer, 'FAIL:', errText(e));
-  const out = Object.assign({}, base, { ok: false, error: errText(e) });
+  const out = Object.assign({}, base, { ok: false, error: errText(e), bad_msgs: badMsgs });
   process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(1));
   setTimeout(() => process.exit(1), 2000).unref();
 }
@@ -225,7 +241,7 @@ async function modeTest(peer, args, errors) {
       checkNearest(await withTimeout(peer.nearest(), CALL_MS, 'getNearestDc'), k);
     } catch (e) {
       errors.push(`getNearestDc #${k}: ${errText(e)}`);
-      if (errors.length > 20) return st;
+      if (errors.length > 20 || e instanceof TimeoutError) return st;
     }
   }
   for (let k = seq; k < args.n;) {
@@ -237,7 +253,7 @@ async function modeTest(peer, args, errors) {
       else checkNearest(r.value, k + j);
     });
     k += w;
-    if (errors.length > 20) return st;
+    if (errors.length > 20 || res.some((r) => r.reason instanceof TimeoutError)) return st;
   }
   for (let i = 0; i < args.n; i++) {
     const p = planRequest(i);
@@ -247,7 +263,7 @@ async function modeTest(peer, args, errors) {
       r = await withTimeout(peer.getFile(p), CALL_MS, 'getFile');
     } catch (e) {
       errors.push(`${what}: ${errText(e)}`);
-      if (errors.length > 20) return st;
+      if (errors.length > 20 || e instanceof TimeoutError) return st;
       continue;
     }
     const want = expectedBytes(p.x, p.offset, p.limit);
@@ -361,5 +377,5 @@ async function modeIdle(newSession, args, errors) {
 module.exports = {
   MIB, FILE_SIZE, IDS, LIMITS, MODES, NEGATIVE_CHECKS,
   parseArgs, loadReady, keyInfo, checkFingerprint, expectedBytes, describeDiff, planRequest,
-  describe, cpuUs, CALL_MS, modeTest, modeSeq, modeInflight, modeFile, modeIdle, vmRssKb, withTimeout, round, errText, log, finish, fatal,
+  describe, cpuUs, CALL_MS, modeTest, modeSeq, modeInflight, modeFile, modeIdle, vmRssKb, withTimeout, TimeoutError, round, errText, log, finish, fatal, countBadMsg, checkBadMsgs,
 };

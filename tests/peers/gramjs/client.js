@@ -18,7 +18,7 @@ process.on('unhandledRejection', (e) => {
 
 const bigInt = require('big-integer');
 const { TelegramClient, Api } = require('telegram');
-const { StringSession } = require('telegram/sessions');
+const { MemorySession } = require('telegram/sessions');
 const { Logger, LogLevel } = require('telegram/extensions/Logger');
 const { MTProtoSender } = require('telegram/network');
 const { Connection, PacketCodec } = require('telegram/network/connection/Connection');
@@ -35,6 +35,12 @@ const origBadSalt = MTProtoSender.prototype._handleBadServerSalt;
 MTProtoSender.prototype._handleBadServerSalt = function countingBadSalt(message) {
   badSalts++;
   return origBadSalt.call(this, message);
+};
+
+const origBadMsg = MTProtoSender.prototype._handleBadNotification;
+MTProtoSender.prototype._handleBadNotification = function countingBadMsg(message) {
+  common.countBadMsg(PEER, message.obj.errorCode, String(message.obj.badMsgId));
+  return origBadMsg.call(this, message);
 };
 
 // Reads exactly n bytes from a plain socket (readExactly) or from ObfuscatedIO (whose read() is
@@ -116,7 +122,9 @@ const key = common.keyInfo(ready.rsa_public_pem);
 RSA._serverKeys.set(key.fpSigned.toString(), { n: bigInt(key.nHex, 16), e: key.e });
 
 function makeClient() {
-  const session = new StringSession('');
+  // MemorySession, not StringSession: StringSession.save() writes the port with writeInt16BE and
+  // throws RangeError for ports above 32767 (every ephemeral port of the sim).
+  const session = new MemorySession();
   session.setDC(args.dc, host, port);
   return new TelegramClient(session, 1, 'mtpipe-sim-api-hash', {
     connection: CONNECTIONS[args.transport],
@@ -213,6 +221,7 @@ async function main() {
   const d = await destroy(client);
   if (d) errors.push(d);
   out.bad_salts = badSalts;
+  common.checkBadMsgs(out, args, errors);
   if (args.mode === 'test' && badSalts < args.minBadSalts) {
     errors.push(`saw ${badSalts} bad_server_salt, want at least ${args.minBadSalts}`);
   }
