@@ -293,8 +293,9 @@ TEST(Server, GarbageAndOutOfOrderPacketsAre404) {
   EXPECT_EQ(g.server.on_packet(packet_of(early)).error_code, kHandshakeRefused);
   // A request with trailing bytes.
   ServerFixture h;
-  auto padded = parse_plain_message(c.req_pq());
-  std::vector<std::uint8_t> body(padded.body.begin(), padded.body.end());
+  const auto packet = c.req_pq();
+  const auto plain = parse_plain_message(packet);
+  std::vector<std::uint8_t> body(plain.body.begin(), plain.body.end());
   body.resize(body.size() + 4);
   EXPECT_EQ(h.server.on_packet(make_plain_message(4, body)).error_code, kHandshakeRefused);
 }
