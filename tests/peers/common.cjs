@@ -125,7 +125,7 @@ function planRequest(i) {
   const x = IDS[i % 4];
   const photo = i % 3 === 2;
   let limit; let offset; let precise = false;
-  if (i % 50 === 49) {
+  if (i % 100 === 99) {
     limit = MIB; offset = ((i * 5) % 8) * MIB;
   } else if (i % 25 === 24) {
     limit = 4096; offset = (8 + (i % 2)) * MIB;

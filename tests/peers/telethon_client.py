@@ -126,7 +126,7 @@ def first_diff(got, want):
 def plan_request(i):
     x = IDS[i % 4]
     photo = (i % 3 == 2)
-    if i % 50 == 49:
+    if i % 100 == 99:
         limit, offset, precise = MIB, ((i * 5) % 8) * MIB, False
     elif i % 25 == 24:
         limit, offset, precise = 4096, (8 + i % 2) * MIB, False
