@@ -112,7 +112,16 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
 asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult> key) {
   HandshakeResult result;
   try {
-    result = key ? *key : co_await run_handshake();
+    // An if, not `key ? *key : co_await ...`: g++ 12 evaluates a co_await inside ?: even when not chosen.
+    if (key) {
+      result = *key;
+    } else {
+      result = co_await run_handshake();
+    }
+  } catch (const ProtocolError& e) {
+    refusal_ = e.refusal();
+    close(e.what());
+    throw;
   } catch (const std::exception& e) {
     close(e.what());
     throw;
@@ -186,6 +195,7 @@ asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> /*keep_a
       if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
     }
   } catch (const ProtocolError& e) {
+    refusal_ = e.refusal();
     close_kind_ = e.refusal() == Refusal::transport_error ? CallError::Kind::connection_lost : CallError::Kind::refused;
     close(e.what());
   } catch (const std::exception& e) {

@@ -16,6 +16,7 @@
 #include "mtproto/auth_key.h"
 #include "mtproto/clock.h"
 #include "mtproto/connection/call_error.h"
+#include "mtproto/error.h"
 #include "mtproto/handshake/client_handshake.h"
 #include "mtproto/session/client_session.h"
 #include "mtproto/transport/client_codec.h"
@@ -75,6 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool open() const noexcept { return !closed_; }
   // Why the connection closed (empty while open).
   const std::string& close_reason() const noexcept { return close_reason_; }
+  // The security check that made us close the connection, if that is why it closed.
+  std::optional<Refusal> refusal() const noexcept { return refusal_; }
   const ConnectionStats& stats() noexcept;
   const session::ClientSession* session() const noexcept { return session_ ? &*session_ : nullptr; }
 
@@ -105,6 +108,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   CallError::Kind close_kind_ = CallError::Kind::connection_lost;
   std::string close_reason_;
+  std::optional<Refusal> refusal_;
   ConnectionStats stats_;
 };
 

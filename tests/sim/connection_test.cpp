@@ -1,0 +1,147 @@
+// The client connection's own guarantees: every call ends (answer, error, timeout or cancellation), a silent
+// server cannot hang a handshake, and a key made on one connection serves the next.
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <boost/asio/detached.hpp>
+
+#include "sim_fixture.h"
+#include "tl/api.h"
+
+namespace mtpipe {
+namespace {
+
+using namespace std::chrono_literals;
+using mtproto::CallError;
+using mtproto::transport::Framing;
+using testing::run;
+namespace asio = boost::asio;
+namespace api = tl::api;
+
+// A TCP server that accepts and reads, and never answers.
+struct SilentServer {
+  explicit SilentServer(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}), socket(io) {
+    acceptor.async_accept(socket, [this](boost::system::error_code ec) {
+      if (!ec) drain();
+    });
+  }
+  void drain() {
+    socket.async_read_some(asio::buffer(buffer), [this](boost::system::error_code ec, std::size_t) {
+      if (!ec) drain();
+    });
+  }
+  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+  asio::ip::tcp::acceptor acceptor;
+  asio::ip::tcp::socket socket;
+  std::array<char, 4096> buffer{};
+};
+
+std::shared_ptr<mtproto::Connection> to_silent(asio::io_context& io, const SilentServer& silent,
+                                               mtproto::ConnectionOptions o) {
+  auto socket = run(io, net::dial(io.get_executor(), {"127.0.0.1", silent.port()}, 5s));
+  return mtproto::Connection::create(std::move(socket), std::move(o), crypto::system_rng(), mtproto::system_clock());
+}
+
+TEST(Connection, HandshakeWithASilentServerEndsAtItsTimeout) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  SilentServer silent(io);
+  auto o = sim.options({Framing::intermediate, false});
+  o.handshake_timeout = 200ms;
+  auto connection = to_silent(io, silent, std::move(o));
+  try {
+    run(io, connection->start());
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.kind(), CallError::Kind::timeout) << e.what();
+  }
+  EXPECT_FALSE(connection->open());
+}
+
+TEST(Connection, UnansweredCallTimesOutAndTheConnectionStaysUsable) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  SilentServer silent(io);
+  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
+  mtproto::HandshakeResult key;
+  key.key.bytes.fill(1);
+  key.key.id = 1;
+  run(io, connection->start(key));
+  try {
+    run(io, connection->invoke(api::help::getNearestDc{}, 50ms));
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.kind(), CallError::Kind::timeout);
+  }
+  EXPECT_TRUE(connection->open());
+  EXPECT_EQ(connection->session()->in_flight(), 0u) << "the timed-out query is forgotten";
+  connection->close();
+}
+
+TEST(Connection, CancelledCallEndsAtOnce) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  SilentServer silent(io);
+  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
+  mtproto::HandshakeResult key;
+  key.key.id = 2;
+  run(io, connection->start(key));
+  asio::cancellation_signal cancel;
+  std::optional<CallError::Kind> outcome;
+  asio::co_spawn(io, connection->invoke(api::help::getNearestDc{}, 1h),
+                 asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, auto) {
+                   outcome = testing::call_error_kind(e);
+                   io.stop();
+                 }));
+  asio::post(io, [&] { cancel.emit(asio::cancellation_type::terminal); });
+  io.restart();
+  io.run_for(10s);
+  EXPECT_EQ(outcome, CallError::Kind::cancelled);
+  connection->close();
+}
+
+TEST(Connection, ClosingFailsEveryWaitingCall) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  SilentServer silent(io);
+  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
+  mtproto::HandshakeResult key;
+  key.key.id = 3;
+  run(io, connection->start(key));
+  int lost = 0, finished = 0;
+  for (int i = 0; i < 5; ++i)
+    asio::co_spawn(io, connection->invoke(api::help::getNearestDc{}, 1h), [&](std::exception_ptr e, auto) {
+      if (testing::call_error_kind(e) == CallError::Kind::connection_lost) ++lost;
+      if (++finished == 5) io.stop();
+    });
+  asio::post(io, [&] { connection->close("test closes"); });
+  io.restart();
+  io.run_for(10s);
+  EXPECT_EQ(lost, 5);
+  EXPECT_EQ(connection->close_reason(), "test closes");
+}
+
+TEST(Connection, KeyFromOneConnectionServesTheNext) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  auto first = sim.connect(io, {Framing::full, false});
+  run(io, first->invoke(api::help::getNearestDc{}, 10s));
+  mtproto::HandshakeResult kept;
+  kept.key = first->session()->key();
+  kept.server_salt = first->session()->salt();
+  kept.time_offset_ns = first->session()->time_offset_ns();
+  first->close();
+  auto second = sim.dial(io, sim.options({Framing::abridged, true}));
+  run(io, second->start(kept));
+  EXPECT_EQ(second->stats().handshake_attempts, 0);
+  const auto answer = run(io, second->invoke(api::help::getNearestDc{}, 10s));
+  EXPECT_NE(dynamic_cast<const api::nearestDc*>(answer.get()), nullptr);
+  EXPECT_EQ(sim.server().dc(1).stats.handshakes.load(), 1u);
+  second->close();
+}
+
+}  // namespace
+}  // namespace mtpipe

@@ -1,0 +1,118 @@
+// Negative tests: the sim misbehaves on purpose (its --fault hooks) and our client must refuse each case with
+// the right reason and a clear error, without crashing or hanging.
+#include <gtest/gtest.h>
+
+#include "mtproto/error.h"
+#include <boost/asio/detached.hpp>
+
+#include "sim_fixture.h"
+#include "tl/api.h"
+
+namespace mtpipe {
+namespace {
+
+using namespace std::chrono_literals;
+using mtproto::Refusal;
+using mtproto::transport::Framing;
+using testing::run;
+namespace asio = boost::asio;
+
+struct Case {
+  const char* fault;
+  Refusal refusal;
+  bool in_handshake;
+};
+
+class ClientRefusesSim : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ClientRefusesSim, WithTheRightReason) {
+  sim::SimOptions options;
+  ASSERT_TRUE(sim::add_fault(options.faults, GetParam().fault));
+  testing::SimFixture sim(std::move(options));
+  asio::io_context io;
+  auto connection = sim.dial(io, sim.options({Framing::intermediate, false}));
+  if (GetParam().in_handshake) {
+    try {
+      run(io, connection->start());
+      FAIL() << "handshake accepted with fault " << GetParam().fault;
+    } catch (const mtproto::ProtocolError& e) {
+      EXPECT_EQ(e.refusal(), GetParam().refusal) << e.what();
+      EXPECT_FALSE(std::string(e.what()).empty());
+    }
+  } else {
+    run(io, connection->start());
+    try {
+      run(io, connection->invoke(tl::api::help::getNearestDc{}, 10s));
+      FAIL() << "answer accepted with fault " << GetParam().fault;
+    } catch (const mtproto::CallError& e) {
+      EXPECT_EQ(e.kind(), mtproto::CallError::Kind::refused) << e.what();
+    }
+    EXPECT_EQ(connection->refusal(), GetParam().refusal) << connection->close_reason();
+  }
+  EXPECT_FALSE(connection->open());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, ClientRefusesSim,
+    ::testing::Values(Case{"bad-dh-prime", Refusal::bad_dh_params, true}, Case{"bad-g", Refusal::bad_dh_params, true},
+                      Case{"g-a-out-of-range", Refusal::bad_dh_value, true},
+                      Case{"bad-inner-hash", Refusal::bad_hash, true}, Case{"wrong-nonce", Refusal::bad_nonce, true},
+                      Case{"wrong-server-nonce", Refusal::bad_nonce, true},
+                      Case{"bad-new-nonce-hash", Refusal::bad_hash, true},
+                      Case{"dh-gen-fail", Refusal::dh_gen_fail, true},
+                      Case{"bad-msg-key", Refusal::bad_msg_key, false},
+                      Case{"wrong-session-id", Refusal::bad_session_id, false},
+                      Case{"old-msg-id", Refusal::bad_msg_id, false},
+                      Case{"replay-msg-id", Refusal::replayed_msg_id, false},
+                      Case{"foreign-auth-key-id", Refusal::bad_auth_key_id, false}),
+    [](const auto& info) {
+      std::string name = info.param.fault;
+      for (auto& c : name)
+        if (c == '-') c = '_';
+      return name;
+    });
+
+TEST(ClientRefusesSim, DhGenRetryOnceIsLivedThrough) {
+  sim::SimOptions options;
+  ASSERT_TRUE(sim::add_fault(options.faults, "dh-gen-retry-once"));
+  testing::SimFixture sim(std::move(options));
+  asio::io_context io;
+  auto connection = sim.connect(io, {Framing::intermediate, false});
+  const auto answer = run(io, connection->invoke(tl::api::help::getNearestDc{}, 10s));
+  EXPECT_NE(answer, nullptr);
+  connection->close();
+}
+
+TEST(ClientRefusesSim, TransportError404FailsTheCallWithItsMeaning) {
+  sim::SimOptions options;
+  ASSERT_TRUE(sim::add_fault(options.faults, "transport-error-404"));
+  testing::SimFixture sim(std::move(options));
+  asio::io_context io;
+  auto connection = sim.connect(io, {Framing::intermediate, false});
+  try {
+    run(io, connection->invoke(tl::api::help::getNearestDc{}, 10s));
+    FAIL();
+  } catch (const mtproto::CallError& e) {
+    EXPECT_EQ(e.kind(), mtproto::CallError::Kind::connection_lost);
+    EXPECT_NE(std::string(e.what()).find("-404"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ClientRefusesSim, UnknownAuthKeyGets404) {
+  testing::SimFixture sim;
+  asio::io_context io;
+  auto connection = sim.dial(io, sim.options({Framing::abridged, true}));
+  mtproto::HandshakeResult made_up;
+  made_up.key.bytes.fill(0x42);
+  made_up.key.id = 0x4242424242424242ull;
+  run(io, connection->start(made_up));
+  try {
+    run(io, connection->invoke(tl::api::help::getNearestDc{}, 10s));
+    FAIL();
+  } catch (const mtproto::CallError& e) {
+    EXPECT_NE(std::string(e.what()).find("-404"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace mtpipe
