@@ -68,7 +68,13 @@ const key = common.keyInfo(ready.rsa_public_pem);
 
 // Transports (peers.md §2): intermediate (eeeeeeee, the default), padded intermediate
 // (dddddddd, 0-15 pad bytes), obfuscated intermediate (tag eeeeeeee inside the obfuscation).
+// MTCUTE_NODELAY=1 sets TCP_NODELAY, which @fuman/node 0.0.19 never does (benchmark switch).
 class SimTransport extends TcpTransport {
+  async connect(dc) {
+    const conn = await super.connect(dc);
+    if (process.env.MTCUTE_NODELAY === '1') conn.setNoDelay(true);
+    return conn;
+  }
   packetCodec() {
     if (args.transport === 'padded') return new PaddedIntermediatePacketCodec();
     if (args.transport === 'obfuscated') {
