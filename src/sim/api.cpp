@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "mtproto/error.h"
+#include "mtproto/handshake/temp_key_binding.h"
 #include "sim/config_144.h"
 #include "tl/api.h"
 #include "tl/errors.h"
@@ -82,6 +84,33 @@ ApiAnswer get_file(std::span<const std::uint8_t> query) {
   return result(w.take(), name);
 }
 
+// auth.bindTempAuthKey (core.telegram.org/api/pfs): binds the temporary key the query came on to a permanent one.
+ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> query) {
+  constexpr std::string_view name = api::auth::bindTempAuthKey::NAME;
+  const auto req = tl::parse_boxed<api::auth::bindTempAuthKey>(query);
+  if (!ctx.key.temporary) return error(400, "TEMP_AUTH_KEY_EMPTY", name);
+  const auto perm = ctx.find_key ? ctx.find_key(static_cast<std::uint64_t>(req.perm_auth_key_id)) : std::nullopt;
+  if (!perm) return error(400, "ENCRYPTED_MESSAGE_INVALID", name);
+  mtproto::handshake::BindRequest bind;
+  bind.perm_auth_key_id = req.perm_auth_key_id;
+  bind.nonce = req.nonce;
+  bind.expires_at = req.expires_at;
+  bind.encrypted_message.assign(req.encrypted_message.begin(), req.encrypted_message.end());
+  try {
+    mtproto::handshake::verify_bind_request(bind, *perm, ctx.msg_id, ctx.key.key.id, ctx.session_id);
+  } catch (const mtproto::ProtocolError&) {
+    return error(400, "ENCRYPTED_MESSAGE_INVALID", name);
+  }
+  if (req.expires_at <= ctx.now_s || (ctx.key.expires_at != 0 && req.expires_at > ctx.key.expires_at))
+    return error(400, "EXPIRES_AT_INVALID", name);
+  if (ctx.key.bound_perm_key_id != 0 && ctx.key.bound_perm_key_id != perm->id)
+    return error(400, "TEMP_AUTH_KEY_ALREADY_BOUND", name);
+  ctx.key.bound_perm_key_id = perm->id;
+  tl::Writer w;
+  w.boolean(true);
+  return result(w.take(), name);
+}
+
 ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   std::uint32_t ctor = 0;
   if (query.size() >= 4) std::memcpy(&ctor, query.data(), 4);
@@ -100,7 +129,10 @@ ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
                     api::help::getConfig::NAME, /*gzip=*/true);
     }
     case api::upload::getFile::ID:
-      return get_file(query);
+      return ctx.key.temporary && ctx.key.bound_perm_key_id == 0 ? error(401, "AUTH_KEY_PERM_EMPTY", api::upload::getFile::NAME)
+                                                                 : get_file(query);
+    case api::auth::bindTempAuthKey::ID:
+      return bind_temp_key(ctx, query);
     case api::users::getUsers::ID:
       return error(401, "AUTH_KEY_UNREGISTERED", api::users::getUsers::NAME);
     case api::updates::getState::ID:

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +26,10 @@ struct ApiContext {
   std::int32_t this_dc;
   mtproto::session::ServerKeyState& key;  // the layer is recorded here
   std::int64_t now_s;
+  std::int64_t msg_id = 0;      // of the query, and the session it came in (auth.bindTempAuthKey checks both)
+  std::int64_t session_id = 0;
+  // Another auth key of this DC by id (auth.bindTempAuthKey names the permanent key).
+  std::function<std::optional<mtproto::AuthKey>(std::uint64_t)> find_key;
 };
 
 // Answers one query as a Telegram DC would: unwraps invokeWithLayer (recording the layer on the auth key, even

@@ -8,7 +8,9 @@
 #include <boost/asio/write.hpp>
 
 #include "mtproto/error.h"
+#include "mtproto/handshake/temp_key_binding.h"
 #include "mtproto/plain_message.h"
+#include "tl/api.h"
 
 namespace mtpipe::mtproto {
 namespace asio = boost::asio;
@@ -76,7 +78,9 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
   } cancel_on_exit{watchdog};
 
   const auto started = std::chrono::steady_clock::now();
-  handshake::ClientHandshake hs(options_.handshake, rng_, clock_);
+  auto handshake_options = options_.handshake;
+  if (options_.pfs) handshake_options.expires_in = options_.pfs->temp_key_lifetime_s;
+  handshake::ClientHandshake hs(std::move(handshake_options), rng_, clock_);
   frame_ = codec_.take_prefix();
   codec_.encode(hs.start(), false, frame_);
   ++stats_.handshake_attempts;
@@ -133,17 +137,47 @@ asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult
   }
   asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
   kick_writer();
+  if (options_.pfs && !key) co_await bind_temp_key(result);
   co_return result;
+}
+
+asio::awaitable<void> Connection::bind_temp_key(const HandshakeResult& temp) {
+  const AuthKey permanent = options_.pfs->permanent;
+  const std::int32_t expires_at = temp.expires_at;
+  crypto::Rng& rng = rng_;
+  // Built when packed: the encrypted inner message carries the request's own msg_id and session.
+  const auto id = session_->send_built([permanent, temp_key = temp.key, expires_at, &rng](std::int64_t msg_id,
+                                                                                           std::int64_t session_id) {
+    const auto bind = handshake::make_bind_request(permanent, temp_key, session_id, expires_at, msg_id, rng);
+    tl::api::auth::bindTempAuthKey request;
+    request.perm_auth_key_id = bind.perm_auth_key_id;
+    request.nonce = bind.nonce;
+    request.expires_at = bind.expires_at;
+    request.encrypted_message.assign(bind.encrypted_message.begin(), bind.encrypted_message.end());
+    return tl::serialize(request);
+  });
+  kick_writer();
+  const auto answer = co_await await_answer(id, options_.handshake_timeout);
+  tl::Reader r(answer);
+  if (!tl::api::auth::bindTempAuthKey::tl_read_result(r)) {
+    close("auth.bindTempAuthKey answered false");
+    throw CallError(CallError::Kind::rpc_error, "auth.bindTempAuthKey answered false");
+  }
 }
 
 asio::awaitable<std::vector<std::uint8_t>> Connection::call(std::vector<std::uint8_t> query,
                                                             std::chrono::milliseconds timeout) {
   if (closed_) throw CallError(close_kind_, "connection closed: " + close_reason_);
   if (!session_) throw CallError(CallError::Kind::connection_lost, "call before the connection was started");
-  Waiter waiter(socket_.get_executor());
   const auto id = session_->send(std::move(query));
-  waiters_.emplace(id, &waiter);
   kick_writer();
+  co_return co_await await_answer(id, timeout);
+}
+
+asio::awaitable<std::vector<std::uint8_t>> Connection::await_answer(session::RequestId id,
+                                                                    std::chrono::milliseconds timeout) {
+  Waiter waiter(socket_.get_executor());
+  waiters_.emplace(id, &waiter);
   waiter.timer.expires_after(timeout);
   error_code ec;
   co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

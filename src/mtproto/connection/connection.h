@@ -26,6 +26,14 @@
 
 namespace mtpipe::mtproto {
 
+// Perfect forward secrecy (core.telegram.org/api/pfs): the connection makes a temporary key and binds it to
+// the permanent one with auth.bindTempAuthKey before any call; traffic is then encrypted with the temporary key
+// only, so a stolen permanent key does not decrypt recorded traffic.
+struct PfsOptions {
+  AuthKey permanent;
+  std::int32_t temp_key_lifetime_s = 24 * 3600;
+};
+
 struct ConnectionOptions {
   transport::TransportSpec transport;
   std::optional<transport::MtproxySecret> proxy;  // the connection goes through an MTProxy with this secret
@@ -33,6 +41,7 @@ struct ConnectionOptions {
   handshake::ClientOptions handshake;             // server keys, dc, temporary key lifetime
   session::ClientSessionOptions session;
   std::chrono::milliseconds handshake_timeout{10'000};
+  std::optional<PfsOptions> pfs;
 };
 
 // What the connection saw, for `mtpipe probe`, metrics and tests.
@@ -55,7 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                             const Clock& clock);
   ~Connection();
 
-  // Runs the handshake unless `key` is given, then starts reading. Throws ProtocolError when the server is
+  // Runs the handshake unless `key` is given (with PFS: a temporary key, bound before this returns), then
+  // starts reading. Throws ProtocolError when the server is
   // refused, CallError(timeout) when the handshake takes longer than the option says, and system errors.
   boost::asio::awaitable<HandshakeResult> start(std::optional<HandshakeResult> key = std::nullopt);
 
@@ -86,6 +96,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock);
 
   boost::asio::awaitable<HandshakeResult> run_handshake();
+  boost::asio::awaitable<void> bind_temp_key(const HandshakeResult& temp);
+  boost::asio::awaitable<std::vector<std::uint8_t>> await_answer(session::RequestId id, std::chrono::milliseconds timeout);
   boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> self);
   boost::asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
   boost::asio::awaitable<void> write_bytes(std::vector<std::uint8_t>& bytes);

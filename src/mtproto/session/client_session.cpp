@@ -65,7 +65,14 @@ RequestId ClientSession::send(std::vector<std::uint8_t> body) {
     if (w.size() < body.size()) body = std::move(w).take();
   }
   const RequestId id = next_request_++;
-  pending_.emplace(id, Pending{std::move(body), 0, 0});
+  pending_.emplace(id, Pending{std::move(body), {}, 0, 0});
+  queue_.push_back(id);
+  return id;
+}
+
+RequestId ClientSession::send_built(BodyBuilder build) {
+  const RequestId id = next_request_++;
+  pending_.emplace(id, Pending{{}, std::move(build), 0, 0});
   queue_.push_back(id);
   return id;
 }
@@ -130,13 +137,18 @@ bool ClientSession::next_packet(std::vector<std::uint8_t>& out) {
 
   std::vector<OutRef> refs;
   refs.reserve(items.size());
-  for (const auto& item : items) {
+  for (auto& item : items) {
     const std::int64_t msg_id = sequencer_.next_msg_id(now);
-    refs.push_back({msg_id, sequencer_.next_seq_no(item.content), item.body});
     if (item.request != 0) {
-      pending_.at(item.request).msg_id = msg_id;
+      auto& p = pending_.at(item.request);
+      p.msg_id = msg_id;
       by_msg_id_[msg_id] = item.request;
+      if (p.build) {
+        p.body = p.build(msg_id, session_id_);
+        item.body = p.body;
+      }
     }
+    refs.push_back({msg_id, sequencer_.next_seq_no(item.content), item.body});
   }
   MessageHeader header{salt_, session_id_, refs.front().msg_id, refs.front().seq_no};
   std::span<const std::uint8_t> payload = refs.front().body;

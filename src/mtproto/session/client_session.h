@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -69,6 +70,10 @@ class ClientSession {
 
   // Queues a query (a boxed TL function, any wrapper included). Content-related, so the server answers it.
   RequestId send(std::vector<std::uint8_t> body);
+  // Queues a query whose bytes depend on the msg_id and session it goes out with (auth.bindTempAuthKey
+  // encrypts its own msg_id). `build` runs each time the query is packed, re-sends included.
+  using BodyBuilder = std::function<std::vector<std::uint8_t>(std::int64_t msg_id, std::int64_t session_id)>;
+  RequestId send_built(BodyBuilder build);
   // Forgets a query (timed out or cancelled): a late answer is dropped. Idempotent.
   void cancel(RequestId id) noexcept;
   std::size_t in_flight() const noexcept { return pending_.size(); }
@@ -90,6 +95,7 @@ class ClientSession {
  private:
   struct Pending {
     std::vector<std::uint8_t> body;
+    BodyBuilder build;              // set for queries built at packing time
     std::int64_t msg_id = 0;        // 0 while queued
     std::int64_t container_id = 0;  // the container it went out in, if any
   };

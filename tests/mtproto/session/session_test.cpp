@@ -77,6 +77,26 @@ TEST(Session, WrongSaltCostsOneRoundTripAndNothingIsLost) {
   EXPECT_EQ(pair.client.salt(), pair.key_state.salts.current(pair.clock.unix_ns() / kNsPerSecond));
 }
 
+TEST(Session, BuiltQueriesAreRebuiltForEveryMsgIdTheyGoOutWith) {
+  SessionPair pair;
+  pair.key_state.salts.rotate_now();  // forces one re-send
+  std::vector<std::int64_t> built_for;
+  pair.client.send_built([&](std::int64_t msg_id, std::int64_t session_id) {
+    EXPECT_EQ(session_id, pair.client.session_id());
+    built_for.push_back(msg_id);
+    auto body = query(0x44444444);
+    std::memcpy(body.data() + 4, &msg_id, 8);
+    return body;
+  });
+  const auto results = of<RpcResult>(pair.pump());
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(built_for.size(), 2u);
+  EXPECT_NE(built_for[0], built_for[1]);
+  std::int64_t echoed;
+  std::memcpy(&echoed, results[0].body.data() + 4, 8);
+  EXPECT_EQ(echoed, built_for[1]) << "the body that went out carries the msg_id it went out with";
+}
+
 TEST(Session, ClientClockFarBehindIsCorrectedFromBadMsgNotification) {
   SessionPair pair;
   pair.client_clock.advance_ns(-600 * kNsPerSecond);
