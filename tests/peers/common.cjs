@@ -13,13 +13,14 @@ const MODES = ['test', 'seq', 'inflight', 'file', 'idle'];
 function usage(peer, transports) {
   return `usage: ${peer} --ready FILE [--dc ID] [--transport ${transports.join('|')}] ` +
     `[--mode ${MODES.join('|')}] [-n N] [--window W] [--part-size B] [--min-bad-salts K] ` +
+    '[--hold S] ' +
     `[--timeout S] [--verbose]`;
 }
 
 function parseArgs(peer, transports, defaultTransport, argv = process.argv.slice(2)) {
   const a = {
     ready: null, dc: 2, transport: defaultTransport, mode: 'test', n: 300, window: 0,
-    partSize: 128 * 1024, minBadSalts: 0, timeout: 150, verbose: false,
+    partSize: 128 * 1024, minBadSalts: 0, timeout: 150, verbose: false, hold: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -42,6 +43,7 @@ function parseArgs(peer, transports, defaultTransport, argv = process.argv.slice
       case '--window': a.window = int(); break;
       case '--part-size': a.partSize = int(); break;
       case '--min-bad-salts': a.minBadSalts = int(); break;
+      case '--hold': a.hold = Number(v()); break;
       case '--timeout': a.timeout = Number(v()); break;
       case '--verbose': a.verbose = true; break;
       case '-h': case '--help': console.log(usage(peer, transports)); process.exit(0); break;
@@ -345,7 +347,10 @@ async function modeFile(peer, args, errors) {
     verified_parts: firstPass.size - bad };
 }
 
-// newSession() -> {open(): Promise (connects and completes one getNearestDc), close(): Promise}
+// newSession() -> {open(): Promise (connects and completes one getNearestDc),
+//                  check(): Promise (one more getNearestDc), close(): Promise}
+// --hold S keeps the sessions idle S seconds (keep-alive pings must be answered), then every
+// session must still answer a call.
 async function modeIdle(newSession, args, errors) {
   const n = args.n; const batch = args.window || 20;
   if (global.gc) global.gc();
@@ -363,14 +368,27 @@ async function modeIdle(newSession, args, errors) {
     }
   }
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  await new Promise((r) => setTimeout(r, 1000));
+  await new Promise((r) => setTimeout(r, Math.max(1000, args.hold * 1000)));
   if (global.gc) global.gc();
   const rss1 = vmRssKb();
+  let alive = null;
+  if (args.hold > 0) {
+    alive = 0;
+    for (let s = 0; s < sessions.length; s += batch) {
+      const res = await Promise.allSettled(sessions.slice(s, s + batch)
+        .map((g) => withTimeout(g.check(), 30000, 'check')));
+      alive += res.filter((r) => r.status === 'fulfilled').length;
+    }
+    if (alive < opened) {
+      errors.push(`${opened - alive} of ${opened} sessions did not answer after ${args.hold} s idle`);
+    }
+  }
   for (let s = 0; s < sessions.length; s += 100) {
     await Promise.allSettled(sessions.slice(s, s + 100)
       .map((g) => withTimeout(g.close(), 10000, 'close')));
   }
-  return { sessions: n, opened, open_wall_s: round(wall, 3), rss_before_kb: rss0,
+  return { sessions: n, opened, open_wall_s: round(wall, 3), hold_s: args.hold,
+    alive_after_hold: alive, rss_before_kb: rss0,
     rss_after_kb: rss1, rss_per_session_kb: round((rss1 - rss0) / Math.max(opened, 1), 1) };
 }
 

@@ -26,8 +26,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 case "$peer" in
   telethon) client=(/usr/bin/python3 "$here/telethon_client.py") ;;
-  gramjs)   client=(node "$here/gramjs/client.js"); modules="$here/gramjs/node_modules" ;;
-  mtcute)   client=(node "$here/mtcute/client.mjs"); modules="$here/mtcute/node_modules" ;;
+  gramjs)   client=(node --expose-gc "$here/gramjs/client.js"); modules="$here/gramjs/node_modules" ;;
+  mtcute)   client=(node --expose-gc "$here/mtcute/client.mjs"); modules="$here/mtcute/node_modules" ;;
   *) echo "run_peer: unknown peer '$peer' (telethon, gramjs, mtcute)" >&2; exit 2 ;;
 esac
 if [ -n "${modules:-}" ] && [ ! -d "$modules" ]; then

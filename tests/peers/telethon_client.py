@@ -363,12 +363,26 @@ async def mode_idle(args, host, port, errors):
         if len(errors) > 20:
             break
     t1 = time.perf_counter()
-    await asyncio.sleep(1)
+    # --hold S: sit idle S seconds (keep-alive pings must be answered), then every session must
+    # still answer a call.
+    await asyncio.sleep(max(1.0, args.hold))
     rss1 = vm_rss_kb()
+    alive = 0
+    if args.hold > 0:
+        for s in range(0, len(clients), batch):
+            res = await asyncio.gather(*[call(c, nearest(), 30) for c in clients[s:s + batch]],
+                                       return_exceptions=True)
+            for r in res:
+                if isinstance(r, types.NearestDc) and r.this_dc == args.dc:
+                    alive += 1
+        if alive < opened:
+            errors.append(f'{opened - alive} of {opened} sessions did not answer after '
+                          f'{args.hold} s idle')
     for s in range(0, len(clients), 100):
         await asyncio.gather(*[asyncio.wait_for(c.disconnect(), 10) for c in clients[s:s + 100]],
                              return_exceptions=True)
-    return {'sessions': n, 'opened': opened, 'open_wall_s': round(t1 - t0, 3),
+    return {'sessions': n, 'opened': opened, 'open_wall_s': round(t1 - t0, 3), 'hold_s': args.hold,
+            'alive_after_hold': alive if args.hold > 0 else None,
             'rss_before_kb': rss0, 'rss_after_kb': rss1,
             'rss_per_session_kb': round((rss1 - rss0) / max(opened, 1), 1)}
 
@@ -430,6 +444,8 @@ def main():
                    help='inflight: requests in flight (100); file: parts in flight (1); '
                         'idle: sessions opened at once (20)')
     p.add_argument('--part-size', type=int, default=128 * 1024)
+    p.add_argument('--hold', type=float, default=0,
+                   help='idle: seconds to keep the sessions idle, then check each still answers')
     p.add_argument('--min-bad-salts', type=int, default=0,
                    help='test mode fails unless at least this many bad_server_salt were seen')
     p.add_argument('--timeout', type=float, default=150, help='overall watchdog, seconds')

@@ -194,6 +194,10 @@ async function main() {
           const r = await adapter(client).nearest();
           if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
         },
+        async check() {
+          const r = await adapter(client).nearest();
+          if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
+        },
         close: () => destroy(client),
       };
     }, args, errors));
