@@ -106,7 +106,8 @@ function makeClient(onFatal) {
       reconnects++;
       if (++fails <= 2 && reconnects <= RECONNECT_CAP) return 100;
       onFatal(new Error(`giving up after ${fails} failed connections in a row ` +
-        `(${reconnects} reconnects in all); last error: ${common.errText(lastError)}`));
+        `(${reconnects} reconnects in all); last transport error: ` +
+        `${lastError ? common.errText(lastError) : "none (see bad_msgs)"}`));
       return false;
     },
   });
