@@ -60,7 +60,8 @@ asio::awaitable<void> probe(const ProbeOptions& o, const net::Endpoint& to, mtpr
                             ProbeReport& report) {
   const auto timeout = std::chrono::milliseconds(o.timeout_ms);
   auto start = Clock::now();
-  auto socket = co_await net::dial(co_await asio::this_coro::executor, to, timeout);
+  const auto executor = co_await asio::this_coro::executor;
+  auto socket = co_await net::dial(executor, to, timeout);
   report.connect_ms = ms_since(start);
   auto connection = mtproto::Connection::create(std::move(socket), std::move(copts), crypto::system_rng(),
                                                 mtproto::system_clock());

@@ -27,7 +27,8 @@ class OpenSslRng final : public Rng {
   void fill(std::span<std::uint8_t> out) override { random_bytes(out); }
 };
 
-// Process-wide OpenSslRng, for callers that have no reason to inject their own.
+// The process-wide generator for callers that have no reason to inject their own: OpenSSL's CSPRNG, drawn in
+// 4 KiB batches into a per-thread buffer (thread-safe; a fork invalidates the buffers).
 Rng& system_rng() noexcept;
 
 // Test implementation: hands out a fixed script of bytes in order. Running out of script throws Error, which

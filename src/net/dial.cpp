@@ -24,7 +24,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   return Endpoint{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
-asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, const Endpoint& to,
+asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, Endpoint to,
                                             std::chrono::milliseconds timeout) {
   asio::ip::tcp::resolver resolver(executor);
   asio::ip::tcp::socket socket(executor);

@@ -20,8 +20,9 @@ struct Endpoint {
 std::optional<Endpoint> parse_endpoint(std::string_view text);
 
 // Resolves and connects with one overall deadline; TCP_NODELAY is set (MTProto is request/response).
-// Throws boost::system::system_error; a deadline overrun is reported as timed_out.
-boost::asio::awaitable<boost::asio::ip::tcp::socket> dial(boost::asio::any_io_executor executor, const Endpoint& to,
+// Throws boost::system::system_error; a deadline overrun is reported as timed_out. Arguments by value: a
+// coroutine must not hold references to its caller's temporaries.
+boost::asio::awaitable<boost::asio::ip::tcp::socket> dial(boost::asio::any_io_executor executor, Endpoint to,
                                                           std::chrono::milliseconds timeout);
 
 }  // namespace mtpipe::net

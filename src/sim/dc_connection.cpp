@@ -153,6 +153,7 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
       debug(a.method + " layer " + std::to_string(key.layer) + " -> " +
             (a.error_code ? std::to_string(a.error_code) + " " + a.error_message : "ok"));
     const auto rotate_after = dc_.options->salt_rotate_after;
+    ++key.queries;
     if (rotate_after != 0 && key.queries % rotate_after == 0) key.salts.rotate_now();
   }
 

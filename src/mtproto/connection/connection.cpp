@@ -33,11 +33,19 @@ std::string transport_error_text(std::int32_t code) {
 }  // namespace
 
 // One call waiting for its answer. Lives in the calling coroutine's frame; the connection only points to it.
+// The caller sleeps on a timer that never expires and is woken by cancelling it. Such a timer is never the
+// earliest one, so waiting on it costs no timerfd_settime syscall, which a real deadline per call did; the
+// deadlines are watched by one timer per connection instead.
 struct Connection::Waiter {
-  explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
+  explicit Waiter(const asio::any_io_executor& ex) : wake(ex, std::chrono::steady_clock::time_point::max()) {}
+  asio::steady_timer wake;
+  std::chrono::steady_clock::time_point deadline;
   std::optional<std::vector<std::uint8_t>> result;
   std::optional<CallError> error;
+  bool timed_out = false;
+
+  bool done() const noexcept { return result || error || timed_out; }
+  void resume() { wake.cancel(); }
 };
 
 std::shared_ptr<Connection> Connection::create(Socket socket, ConnectionOptions options, crypto::Rng& rng,
@@ -47,7 +55,7 @@ std::shared_ptr<Connection> Connection::create(Socket socket, ConnectionOptions 
 
 Connection::Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock)
     : socket_(std::move(socket)), options_(std::move(options)), rng_(rng), clock_(clock),
-      codec_(options_.transport, rng, options_.proxy, options_.proxy_dc) {}
+      codec_(options_.transport, rng, options_.proxy, options_.proxy_dc), deadline_timer_(socket_.get_executor()) {}
 
 Connection::~Connection() { close("connection destroyed"); }
 
@@ -177,22 +185,52 @@ asio::awaitable<std::vector<std::uint8_t>> Connection::call(std::vector<std::uin
 asio::awaitable<std::vector<std::uint8_t>> Connection::await_answer(session::RequestId id,
                                                                     std::chrono::milliseconds timeout) {
   Waiter waiter(socket_.get_executor());
+  waiter.deadline = std::chrono::steady_clock::now() + timeout;
   waiters_.emplace(id, &waiter);
-  waiter.timer.expires_after(timeout);
-  error_code ec;
-  co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  watch_deadline(waiter.deadline);
+  error_code ec;  // operation_aborted both when woken and when the caller cancels; the flags tell which
+  co_await waiter.wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   waiters_.erase(id);
   if (waiter.result) co_return std::move(*waiter.result);
   if (waiter.error) throw std::move(*waiter.error);
   if (session_) session_->cancel(id);
-  if (ec == asio::error::operation_aborted) throw CallError(CallError::Kind::cancelled, "call cancelled");
-  throw CallError(CallError::Kind::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
+  if (waiter.timed_out)
+    throw CallError(CallError::Kind::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
+  throw CallError(CallError::Kind::cancelled, "call cancelled");
+}
+
+void Connection::watch_deadline(std::chrono::steady_clock::time_point deadline) {
+  if (deadline_armed_ && deadline >= deadline_timer_.expiry()) return;
+  deadline_armed_ = true;
+  deadline_timer_.expires_at(deadline);
+  deadline_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    const auto self = weak.lock();
+    if (!self || ec == asio::error::operation_aborted) return;
+    self->deadline_armed_ = false;
+    self->expire_waiters();
+  });
+}
+
+void Connection::expire_waiters() {
+  const auto now = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (auto& [id, waiter] : waiters_) {
+    if (waiter->done()) continue;
+    if (waiter->deadline <= now) {
+      waiter->timed_out = true;
+      waiter->resume();
+    } else {
+      next = std::min(next, waiter->deadline);
+    }
+  }
+  if (next != std::chrono::steady_clock::time_point::max()) watch_deadline(next);
 }
 
 void Connection::kick_writer() {
   if (writing_ || closed_ || !session_ || !session_->has_output()) return;
   writing_ = true;
-  // Spawned, not run inline: queries issued in the same turn of the event loop then share one packet.
+  // Spawned, not run inline: queries issued in the same turn of the event loop then share one packet, and a
+  // caller that cancels its call cannot cancel a write that carries other callers' queries too.
   asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
 }
 
@@ -241,14 +279,14 @@ void Connection::deliver(std::vector<session::SessionEvent>& events) {
   for (auto& event : events) {
     if (auto* r = std::get_if<session::RpcResult>(&event)) {
       const auto it = waiters_.find(r->id);
-      if (it == waiters_.end()) continue;
+      if (it == waiters_.end() || it->second->done()) continue;
       it->second->result = std::move(r->body);
-      it->second->timer.cancel();
+      it->second->resume();
     } else if (auto* e = std::get_if<session::RpcError>(&event)) {
       const auto it = waiters_.find(e->id);
-      if (it == waiters_.end()) continue;
+      if (it == waiters_.end() || it->second->done()) continue;
       it->second->error = CallError::rpc(e->code, e->message);
-      it->second->timer.cancel();
+      it->second->resume();
     }
     // Updates and new-session notices belong to the account layer, which is not wired to this core yet.
   }
@@ -256,9 +294,9 @@ void Connection::deliver(std::vector<session::SessionEvent>& events) {
 
 void Connection::fail_all(CallError::Kind kind, const std::string& why) {
   for (auto& [id, waiter] : waiters_) {
-    if (waiter->result || waiter->error) continue;
+    if (waiter->done()) continue;
     waiter->error = CallError(kind, why);
-    waiter->timer.cancel();
+    waiter->resume();
   }
 }
 
@@ -269,6 +307,7 @@ void Connection::close(const std::string& reason) {
   error_code ignored;
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
+  deadline_timer_.cancel();
   fail_all(close_kind_, "connection closed: " + reason);
 }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -102,6 +103,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
   boost::asio::awaitable<void> write_bytes(std::vector<std::uint8_t>& bytes);
   void kick_writer();
+  void watch_deadline(std::chrono::steady_clock::time_point deadline);
+  void expire_waiters();
   void deliver(std::vector<session::SessionEvent>& events);
   void fail_all(CallError::Kind kind, const std::string& why);
 
@@ -110,6 +113,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   crypto::Rng& rng_;
   const Clock& clock_;
   transport::ClientCodec codec_;
+  boost::asio::steady_timer deadline_timer_;  // fires at the earliest deadline of a waiting call
+  bool deadline_armed_ = false;
   std::optional<session::ClientSession> session_;
   std::unordered_map<session::RequestId, Waiter*> waiters_;
   std::vector<std::uint8_t> read_buffer_;

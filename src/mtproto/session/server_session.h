@@ -28,7 +28,7 @@ struct ServerKeyState {
   std::int32_t expires_at = 0;
   std::int32_t layer = 0;              // from invokeWithLayer; 0 until the client said
   std::uint64_t bound_perm_key_id = 0; // auth.bindTempAuthKey
-  std::uint64_t queries = 0;           // RPC queries seen, for the salt-rotation hook
+  std::uint64_t queries = 0;           // RPC queries answered (the DC counts them), for the salt-rotation hook
 };
 
 // Ways a server session misbehaves on purpose, so client negative tests can provoke every refusal.

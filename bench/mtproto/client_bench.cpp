@@ -1,0 +1,276 @@
+// mtpipe's client core under the same workloads as the third-party peer scripts (tests/peers), with the same
+// command line and the same JSON line out, so bench/compare_peers.sh can put them side by side against one sim.
+//
+//   client_bench --ready FILE [--dc 2] [--transport intermediate] --mode seq|inflight|file|idle|load -n N
+//                [--window W] [--connections C] [--part-size BYTES]
+//
+// seq: N sequential help.getNearestDc after one warm-up call; inflight: N calls, W (100) in flight on one
+// connection; file: N upload.getFile parts of 128 KiB, bytes checked on the first pass; idle: N connected
+// sessions (each answered one call), resident memory per session; load: C connections each keeping W calls in
+// flight until N calls are done (drives the sim's capacity measurement). CPU figures come from this
+// process's own getrusage.
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "crypto/random.h"
+#include "crypto/rsa.h"
+#include "mtproto/connection/connection.h"
+#include "net/dial.h"
+#include "sim/api.h"
+#include "tl/api.h"
+#include "tl/json.h"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace api = mtpipe::tl::api;
+using namespace std::chrono_literals;
+using mtpipe::mtproto::Connection;
+
+struct Args {
+  std::string ready, transport = "intermediate", mode = "seq";
+  int dc = 2, n = 1000, window = 0, connections = 1, part_size = 128 * 1024;
+};
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+long rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+struct Target {
+  std::string host;
+  std::uint16_t port = 0;
+  std::optional<mtpipe::crypto::RsaPublicKey> key;
+};
+
+Target read_ready(const Args& a) {
+  std::ifstream in(a.ready);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto json = mtpipe::tl::json::parse(text.str());
+  Target t{json.find("host")->string(), 0,
+           mtpipe::crypto::RsaPublicKey::from_pem(json.find("rsa_public_pem")->string())};
+  for (const auto& dc : json.find("dcs")->array())
+    if (std::get<std::int64_t>(dc.find("id")->v) == a.dc)
+      t.port = static_cast<std::uint16_t>(std::get<std::int64_t>(dc.find("port")->v));
+  return t;
+}
+
+class Bench {
+ public:
+  Bench(Args a, Target t) : args_(std::move(a)), target_(std::move(t)) {
+    options_.transport = *mtpipe::mtproto::transport::parse_transport_spec(args_.transport);
+    options_.handshake.server_keys.push_back(*target_.key);
+    options_.handshake.dc = args_.dc;
+  }
+
+  asio::awaitable<std::shared_ptr<Connection>> connect() {
+    // Named locals, not temporaries inside the co_await expression: g++ 12 mishandles those.
+    const auto executor = co_await asio::this_coro::executor;
+    const mtpipe::net::Endpoint endpoint{target_.host, target_.port};
+    auto socket = co_await mtpipe::net::dial(executor, endpoint, 10s);
+    auto c = Connection::create(std::move(socket), options_, mtpipe::crypto::system_rng(), mtpipe::mtproto::system_clock());
+    co_await c->start();
+    co_await nearest(*c);
+    co_return c;
+  }
+
+  static asio::awaitable<void> nearest(Connection& c) {
+    const auto answer = co_await c.invoke(api::help::getNearestDc{}, 30s);
+    if (dynamic_cast<const api::nearestDc*>(answer.get()) == nullptr) throw std::runtime_error("bad getNearestDc answer");
+  }
+
+  asio::awaitable<void> run(mtpipe::tl::json::Writer& out) {
+    if (args_.mode == "idle") co_return co_await idle(out);
+    if (args_.mode == "load") co_return co_await load(out);
+    auto c = co_await connect();
+    const double c0 = cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    if (args_.mode == "seq") {
+      for (int i = 0; i < args_.n; ++i) co_await nearest(*c);
+    } else if (args_.mode == "inflight") {
+      co_await windowed(*c, args_.n, args_.window ? args_.window : 100);
+    } else if (args_.mode == "file") {
+      co_await file(*c, out);
+    } else {
+      throw std::runtime_error("unknown --mode " + args_.mode);
+    }
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = cpu_seconds() - c0;
+    c->close();
+    out.key("requests"), out.integer(args_.n);
+    out.key("wall_s"), out.number(wall);
+    out.key("rps"), out.number(args_.n / wall);
+    out.key(args_.mode == "file" ? "cpu_us_per_part" : "cpu_us_per_req"), out.number(cpu * 1e6 / args_.n);
+    if (args_.mode == "file") out.key("mb_s"), out.number(static_cast<double>(args_.n) * args_.part_size / 1e6 / wall);
+  }
+
+ private:
+  // `total` calls over one connection, `window` at a time.
+  static asio::awaitable<void> windowed(Connection& c, int total, int window) {
+    auto ex = co_await asio::this_coro::executor;
+    int started = 0, finished = 0;
+    asio::steady_timer done(ex, std::chrono::steady_clock::time_point::max());
+    std::exception_ptr failure;
+    auto worker = [&]() -> asio::awaitable<void> {
+      while (started < total) {
+        ++started;
+        try {
+          co_await nearest(c);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+        if (++finished == total) done.cancel();
+      }
+    };
+    for (int i = 0; i < window; ++i) asio::co_spawn(ex, worker(), asio::detached);
+    boost::system::error_code ec;
+    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  asio::awaitable<void> file(Connection& c, mtpipe::tl::json::Writer& out) {
+    const int parts_per_file = static_cast<int>(mtpipe::sim::kSyntheticFileSize / args_.part_size);
+    int verified = 0;
+    for (int i = 0; i < args_.n; ++i) {
+      api::upload::getFile req;
+      auto location = std::make_unique<api::inputDocumentFileLocation>();
+      location->id = 1;
+      req.location = std::move(location);
+      req.offset = static_cast<std::int64_t>(i % parts_per_file) * args_.part_size;
+      req.limit = args_.part_size;
+      const auto answer = co_await c.invoke(req, 30s);
+      const auto* part = dynamic_cast<const api::upload::file*>(answer.get());
+      if (part == nullptr || part->bytes.size() != static_cast<std::size_t>(args_.part_size))
+        throw std::runtime_error("bad upload.file answer");
+      if (i < parts_per_file) {
+        for (std::size_t k = 0; k < part->bytes.size(); ++k)
+          if (static_cast<std::uint8_t>(part->bytes[k]) !=
+              mtpipe::sim::synthetic_file_byte(1, static_cast<std::uint64_t>(req.offset) + k))
+            throw std::runtime_error("file bytes differ at part " + std::to_string(i));
+        ++verified;
+      }
+    }
+    out.key("part_size"), out.integer(args_.part_size);
+    out.key("verified_parts"), out.integer(verified);
+  }
+
+  asio::awaitable<void> idle(mtpipe::tl::json::Writer& out) {
+    const long before = rss_kib();
+    std::vector<std::shared_ptr<Connection>> sessions;
+    sessions.reserve(static_cast<std::size_t>(args_.n));
+    for (int i = 0; i < args_.n; ++i) sessions.push_back(co_await connect());
+    const long after = rss_kib();
+    out.key("sessions"), out.integer(args_.n);
+    out.key("rss_before_kb"), out.integer(before);
+    out.key("rss_after_kb"), out.integer(after);
+    out.key("rss_per_session_kb"), out.number(static_cast<double>(after - before) / args_.n);
+    for (auto& s : sessions) s->close();
+  }
+
+  asio::awaitable<void> load(mtpipe::tl::json::Writer& out) {
+    std::vector<std::shared_ptr<Connection>> pool;
+    for (int i = 0; i < args_.connections; ++i) pool.push_back(co_await connect());
+    auto ex = co_await asio::this_coro::executor;
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
+    int finished = 0;
+    asio::steady_timer done(ex, std::chrono::steady_clock::time_point::max());
+    const int per = args_.n / args_.connections;
+    for (auto& c : pool)
+      asio::co_spawn(ex, drive(c, per, args_.window ? args_.window : 100, finished, args_.connections, done),
+                     asio::detached);
+    boost::system::error_code ec;
+    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.key("requests"), out.integer(per * args_.connections);
+    out.key("connections"), out.integer(args_.connections);
+    out.key("wall_s"), out.number(wall);
+    out.key("rps"), out.number(per * args_.connections / wall);
+    out.key("cpu_us_per_req"), out.number((cpu_seconds() - c0) * 1e6 / (per * args_.connections));
+    for (auto& c : pool) c->close();
+  }
+
+  // One connection's share of the load; a function, not a lambda, so its arguments live in the coroutine frame.
+  static asio::awaitable<void> drive(std::shared_ptr<Connection> c, int calls, int window, int& finished, int all,
+                                     asio::steady_timer& done) {
+    co_await windowed(*c, calls, window);
+    if (++finished == all) done.cancel();
+  }
+
+  Args args_;
+  Target target_;
+  mtpipe::mtproto::ConnectionOptions options_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--ready") a.ready = v;
+    else if (k == "--transport") a.transport = v;
+    else if (k == "--mode") a.mode = v;
+    else if (k == "--dc") a.dc = std::stoi(v);
+    else if (k == "-n") a.n = std::stoi(v);
+    else if (k == "--window") a.window = std::stoi(v);
+    else if (k == "--connections") a.connections = std::stoi(v);
+    else if (k == "--part-size") a.part_size = std::stoi(v);
+    else {
+      std::cerr << "client_bench: unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  if (a.ready.empty() || !mtpipe::mtproto::transport::parse_transport_spec(a.transport)) {
+    std::cerr << "client_bench: --ready FILE and a valid --transport are required\n";
+    return 2;
+  }
+  mtpipe::tl::json::Writer out;
+  out.begin_object();
+  out.key("peer"), out.string("mtpipe");
+  out.key("transport"), out.string(a.transport);
+  out.key("mode"), out.string(a.mode);
+  std::string failure;
+  try {
+    Bench bench(a, read_ready(a));
+    asio::io_context io(1);
+    asio::co_spawn(io, bench.run(out), [&](std::exception_ptr e) {
+      try {
+        if (e) std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        failure = x.what();
+      }
+    });
+    io.run();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  out.key("ok"), out.boolean(failure.empty());
+  if (!failure.empty()) out.key("error"), out.string(failure);
+  out.end_object();
+  std::cout << out.take() << std::endl;
+  return failure.empty() ? 0 : 1;
+}
