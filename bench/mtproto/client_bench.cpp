@@ -28,6 +28,7 @@
 #include "crypto/rsa.h"
 #include "mtproto/connection/connection.h"
 #include "net/dial.h"
+#include "obs/fd_limit.h"
 #include "sim/api.h"
 #include "tl/api.h"
 #include "tl/json.h"
@@ -44,12 +45,18 @@ struct Args {
   int dc = 2, n = 1000, window = 0, connections = 1, part_size = 128 * 1024;
 };
 
-double cpu_seconds() {
+// User and kernel CPU seconds of this process.
+struct Cpu {
+  double user = 0, system = 0;
+  double total() const { return user + system; }
+};
+Cpu cpu_now() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  return {static_cast<double>(u.ru_utime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec) / 1e6,
+          static_cast<double>(u.ru_stime.tv_sec) + static_cast<double>(u.ru_stime.tv_usec) / 1e6};
 }
+double cpu_seconds() { return cpu_now().total(); }
 
 long rss_kib() {
   std::ifstream status("/proc/self/status");
@@ -106,7 +113,7 @@ class Bench {
     if (args_.mode == "idle") co_return co_await idle(out);
     if (args_.mode == "load") co_return co_await load(out);
     auto c = co_await connect();
-    const double c0 = cpu_seconds();
+    const Cpu c0 = cpu_now();
     const auto t0 = std::chrono::steady_clock::now();
     if (args_.mode == "seq") {
       for (int i = 0; i < args_.n; ++i) co_await nearest(*c);
@@ -118,12 +125,17 @@ class Bench {
       throw std::runtime_error("unknown --mode " + args_.mode);
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = cpu_seconds() - c0;
+    const Cpu c1 = cpu_now();
+    const double cpu = c1.total() - c0.total();
     c->close();
     out.key("requests"), out.integer(args_.n);
     out.key("wall_s"), out.number(wall);
     out.key("rps"), out.number(args_.n / wall);
     out.key(args_.mode == "file" ? "cpu_us_per_part" : "cpu_us_per_req"), out.number(cpu * 1e6 / args_.n);
+    if (args_.mode == "seq") {
+      out.key("cpu_user_us_per_req"), out.number((c1.user - c0.user) * 1e6 / args_.n);
+      out.key("cpu_sys_us_per_req"), out.number((c1.system - c0.system) * 1e6 / args_.n);
+    }
     if (args_.mode == "file") out.key("mb_s"), out.number(static_cast<double>(args_.n) * args_.part_size / 1e6 / wall);
   }
 
@@ -248,6 +260,7 @@ int main(int argc, char** argv) {
     std::cerr << "client_bench: --ready FILE and a valid --transport are required\n";
     return 2;
   }
+  mtpipe::obs::raise_open_file_limit();
   mtpipe::tl::json::Writer out;
   out.begin_object();
   out.key("peer"), out.string("mtpipe");

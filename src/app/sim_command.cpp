@@ -10,6 +10,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "obs/fd_limit.h"
 #include "obs/log.h"
 #include "sim/rsa_key_file.h"
 #include "sim/sim_server.h"
@@ -38,6 +39,7 @@ int run_sim(const sim::SimOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const long files = obs::raise_open_file_limit();
   try {
     sim::SimServer server(options, sim::load_or_create_rsa_key(options.rsa_key_file));
     server.start();
@@ -47,7 +49,8 @@ int run_sim(const sim::SimOptions& options) {
     std::string dcs;
     for (const auto& dc : server.cluster().dcs)
       dcs += " dc" + std::to_string(dc.id) + "=" + server.cluster().host + ":" + std::to_string(dc.port);
-    obs::log(obs::Level::info, "sim", "serving" + dcs + " with " + std::to_string(options.threads) + " worker thread(s)");
+    obs::log(obs::Level::info, "sim", "serving" + dcs + " with " + std::to_string(options.threads) + " worker thread(s), up to " +
+                                std::to_string(files) + " open files");
     int received = 0;
     sigwait(&signals, &received);
     obs::log(obs::Level::info, "sim", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));

@@ -286,12 +286,14 @@ async def mode_test(client, args, errors):
 
 async def mode_seq(client, args):
     n = args.n
-    c0, t0 = cpu_s(), time.perf_counter()
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     for _ in range(n):
         await call(client, nearest())
-    t1, c1 = time.perf_counter(), cpu_s()
+    t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
     return {'requests': n, 'wall_s': round(t1 - t0, 6), 'rps': round(n / (t1 - t0), 1),
-            'cpu_us_per_req': round((c1 - c0) * 1e6 / n, 1)}
+            'cpu_us_per_req': round((user + system) * 1e6 / n, 1),
+            'cpu_user_us_per_req': round(user * 1e6 / n, 1), 'cpu_sys_us_per_req': round(system * 1e6 / n, 1)}
 
 
 async def mode_inflight(client, args):
