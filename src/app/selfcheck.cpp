@@ -1,5 +1,7 @@
 #include "app/selfcheck.h"
 
+#include "app/sim_check.h"
+
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -162,8 +164,9 @@ int selfcheck() {
       {"Auth key creation (client + server)", check_handshake},
       {"MTProto 2.0 message encryption", check_message_encryption},
       {"SRP 2FA (client + server)", check_srp},
+      {"Our client against the embedded sim", check_sim},
   };
-  std::printf("mtpipe selfcheck: the TL and crypto layers, end to end\n\n");
+  std::printf("mtpipe selfcheck: the TL, crypto and MTProto layers and the sim, end to end\n\n");
   int failed = 0;
   const auto start = std::chrono::steady_clock::now();
   for (const Check& c : checks) {
