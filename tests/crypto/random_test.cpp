@@ -5,6 +5,9 @@
 #include <array>
 #include <set>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "crypto/error.h"
 
 namespace mtpipe::crypto {
@@ -29,6 +32,37 @@ TEST(Random, SystemRngFills) {
   std::array<std::uint8_t, 64> a{};
   system_rng().fill(a);
   EXPECT_NE(a, (std::array<std::uint8_t, 64>{}));
+}
+
+TEST(Random, SystemRngNeverHandsOutTheSameBytesTwice) {
+  std::set<std::array<std::uint8_t, 16>> seen;
+  for (int i = 0; i < 2000; ++i) {  // crosses several 4 KiB refills
+    std::array<std::uint8_t, 16> a{};
+    system_rng().fill(a);
+    EXPECT_TRUE(seen.insert(a).second);
+  }
+}
+
+TEST(Random, SystemRngBuffersAreDiscardedInAForkedChild) {
+  std::array<std::uint8_t, 16> warm{};
+  system_rng().fill(warm);  // the buffer now holds unused bytes
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::array<std::uint8_t, 16> child{};
+    system_rng().fill(child);
+    _exit(write(fds[1], child.data(), child.size()) == 16 ? 0 : 1);
+  }
+  std::array<std::uint8_t, 16> parent{}, child{};
+  system_rng().fill(parent);
+  ASSERT_EQ(read(fds[0], child.data(), child.size()), 16);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_NE(parent, child) << "parent and child drew the same buffered bytes";
 }
 
 TEST(Random, ReplayRngReplaysInOrderAndRefusesToRunDry) {
