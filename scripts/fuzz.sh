@@ -26,3 +26,5 @@ run() {
 
 run tl_decode_fuzz "$corpus/tl"
 run json_bridge_fuzz "$corpus/json"
+mkdir -p "$corpus/mtproto"
+run mtproto_fuzz "$corpus/mtproto"
