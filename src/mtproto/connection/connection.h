@@ -74,12 +74,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<std::vector<std::uint8_t>> call(std::vector<std::uint8_t> query,
                                                          std::chrono::milliseconds timeout);
 
-  // The typed form: sends `function` and decodes its result.
+  // The typed form: sends `function` and decodes its result. Not a coroutine itself: `function` is
+  // serialised before this returns, so a temporary argument may die before the call is awaited.
   template <class F>
   boost::asio::awaitable<typename F::Result> invoke(const F& function, std::chrono::milliseconds timeout) {
-    const auto answer = co_await call(tl::serialize(function), timeout);
-    tl::Reader r(answer);
-    co_return F::tl_read_result(r);
+    return call_as<F>(tl::serialize(function), timeout);
   }
 
   // Closes the socket; every waiting call fails with connection_lost. Idempotent.
@@ -94,6 +93,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   struct Waiter;
+  template <class F>
+  boost::asio::awaitable<typename F::Result> call_as(std::vector<std::uint8_t> query, std::chrono::milliseconds timeout) {
+    const auto answer = co_await call(std::move(query), timeout);
+    tl::Reader r(answer);
+    co_return F::tl_read_result(r);
+  }
   Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock);
 
   boost::asio::awaitable<HandshakeResult> run_handshake();
