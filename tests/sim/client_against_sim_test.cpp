@@ -100,6 +100,24 @@ TEST(ClientAgainstSim, HundredConcurrentCallsShareContainers) {
   connection->close();
 }
 
+TEST(ClientAgainstSim, QuickAcksComeBackForEveryPacketThatAskedForOne) {
+  testing::SimFixture sim;
+  for (const TransportSpec spec : {TransportSpec{Framing::abridged, false}, TransportSpec{Framing::intermediate, true},
+                                   TransportSpec{Framing::padded_intermediate, false}}) {
+    asio::io_context io;
+    auto o = sim.options(spec);
+    o.request_quick_acks = true;
+    auto connection = sim.dial(io, std::move(o));
+    run(io, connection->start());
+    for (int i = 0; i < 20; ++i) run(io, connection->invoke(api::help::getNearestDc{}, 10s));
+    const auto& stats = connection->stats();
+    EXPECT_GE(stats.quick_acks_requested, 20u) << mtproto::transport::to_string(spec);
+    // A quick ack is sent before the answer, so every packet that carried a call has been confirmed.
+    EXPECT_GE(stats.quick_acks_received, 20u) << mtproto::transport::to_string(spec);
+    connection->close();
+  }
+}
+
 TEST(ClientAgainstSim, ErrorsComeBackAsRpcErrorsWithTheServersText) {
   testing::SimFixture sim;
   asio::io_context io;

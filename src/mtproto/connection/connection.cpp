@@ -238,7 +238,7 @@ asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> /*keep_
   try {
     while (!closed_ && session_->next_packet(packet_)) {
       frame_.clear();
-      codec_.encode(packet_, false, frame_);
+      if (codec_.encode(packet_, options_.request_quick_acks, frame_)) ++stats_.quick_acks_requested;
       co_await write_bytes(frame_);
     }
   } catch (const std::exception& e) {
@@ -260,6 +260,7 @@ asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> /*keep_a
         if (in.kind == transport::Inbound::Kind::transport_error)
           throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
         if (in.kind == transport::Inbound::Kind::packet) session_->receive(in.payload, events_);
+        if (in.kind == transport::Inbound::Kind::quick_ack) ++stats_.quick_acks_received;
       }
       deliver(events_);
       kick_writer();

@@ -43,6 +43,8 @@ struct ConnectionOptions {
   session::ClientSessionOptions session;
   std::chrono::milliseconds handshake_timeout{10'000};
   std::optional<PfsOptions> pfs;
+  // Ask the server to confirm each packet at the transport level (not possible on full transport).
+  bool request_quick_acks = false;
 };
 
 // What the connection saw, for `mtpipe probe`, metrics and tests.
@@ -50,6 +52,7 @@ struct ConnectionStats {
   std::chrono::nanoseconds handshake_time{0};
   int handshake_attempts = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0;
+  std::uint64_t quick_acks_requested = 0, quick_acks_received = 0;
   session::ClientSessionStats session;
 };
 
