@@ -85,6 +85,9 @@ std::array<std::uint8_t, kRsaBytes> rsa_pad_encrypt(const RsaPublicKey& key, std
 // Server side inverse: returns data_with_padding (192 bytes; the TL parser finds where data ends). Throws Error
 // if the input is not 256 bytes, is >= n, or the embedded SHA256 does not match.
 std::array<std::uint8_t, 192> rsa_pad_decrypt(const RsaPrivateKey& key, std::span<const std::uint8_t> encrypted);
+// The same for a block already RSA-decrypted (decrypt_raw): a server that must try both schemes on one
+// ciphertext pays for one private-key operation, not two.
+std::array<std::uint8_t, 192> rsa_pad_unwrap(std::span<const std::uint8_t, kRsaBytes> block);
 
 // ---- The legacy scheme (before RSA_PAD): RSA(SHA1(data) + data + random padding to 255 bytes) ----
 
@@ -95,6 +98,8 @@ std::array<std::uint8_t, kRsaBytes> rsa_legacy_encrypt(const RsaPublicKey& key, 
 // Returns the 255-byte plaintext SHA1(data) + data + padding. The length of data is only known after parsing
 // the TL object at offset 20; then check it with rsa_legacy_hash_matches.
 std::vector<std::uint8_t> rsa_legacy_decrypt(const RsaPrivateKey& key, std::span<const std::uint8_t> encrypted);
+// The 255-byte legacy plaintext of an already decrypted block; Error when its top byte is not zero.
+std::vector<std::uint8_t> rsa_legacy_unwrap(std::span<const std::uint8_t, kRsaBytes> block);
 bool rsa_legacy_hash_matches(std::span<const std::uint8_t> plaintext255, std::size_t data_len);
 
 }  // namespace mtpipe::crypto

@@ -25,13 +25,19 @@ std::array<std::uint8_t, kRsaBytes> rsa_legacy_encrypt(const RsaPublicKey& key, 
 std::vector<std::uint8_t> rsa_legacy_decrypt(const RsaPrivateKey& key, std::span<const std::uint8_t> encrypted) {
   if (encrypted.size() != kRsaBytes) throw Error("RSA legacy: encrypted data must be 256 bytes");
   auto block = key.decrypt_raw(encrypted);
-  if (block[0] != 0) {
+  try {
+    auto out = rsa_legacy_unwrap(block);
     secure_wipe(block);
-    throw Error("RSA legacy: plaintext is longer than 255 bytes");
+    return out;
+  } catch (...) {
+    secure_wipe(block);
+    throw;
   }
-  std::vector<std::uint8_t> out(block.begin() + 1, block.end());
-  secure_wipe(block);
-  return out;
+}
+
+std::vector<std::uint8_t> rsa_legacy_unwrap(std::span<const std::uint8_t, kRsaBytes> block) {
+  if (block[0] != 0) throw Error("RSA legacy: plaintext is longer than 255 bytes");
+  return std::vector<std::uint8_t>(block.begin() + 1, block.end());
 }
 
 bool rsa_legacy_hash_matches(std::span<const std::uint8_t> plaintext255, std::size_t data_len) {

@@ -56,6 +56,12 @@ std::array<std::uint8_t, kRsaBytes> rsa_pad_encrypt(const RsaPublicKey& key, std
 std::array<std::uint8_t, 192> rsa_pad_decrypt(const RsaPrivateKey& key, std::span<const std::uint8_t> encrypted) {
   if (encrypted.size() != kRsaBytes) throw Error("RSA_PAD: encrypted data must be 256 bytes");
   auto block = key.decrypt_raw(encrypted);
+  auto padded = rsa_pad_unwrap(block);
+  secure_wipe(block);
+  return padded;
+}
+
+std::array<std::uint8_t, 192> rsa_pad_unwrap(std::span<const std::uint8_t, kRsaBytes> block) {
   const auto aes_encrypted = std::span<const std::uint8_t>(block).subspan(32);
 
   const auto mask = sha256(aes_encrypted);
@@ -71,7 +77,6 @@ std::array<std::uint8_t, 192> rsa_pad_decrypt(const RsaPrivateKey& key, std::spa
   const bool ok = equal_ct(expected, std::span(with_hash).subspan(kPadded));
   secure_wipe(temp_key);
   secure_wipe(with_hash);
-  secure_wipe(block);
   if (!ok) {
     secure_wipe(padded);
     throw Error("RSA_PAD: hash mismatch (wrong key or tampered data)");

@@ -59,10 +59,10 @@ std::pair<PqInnerData, std::size_t> read_inner(std::span<const std::uint8_t> in)
 }
 
 // Legacy scheme: the 255-byte plaintext is SHA1(data) + data + padding. Nothing when it is not that.
-std::optional<PqInnerData> try_legacy(const crypto::RsaPrivateKey& key, std::span<const std::uint8_t> block) {
+std::optional<PqInnerData> try_legacy(std::span<const std::uint8_t, crypto::kRsaBytes> block) {
   std::vector<std::uint8_t> plain;
   try {
-    plain = crypto::rsa_legacy_decrypt(key, block);
+    plain = crypto::rsa_legacy_unwrap(block);
   } catch (const crypto::Error&) {
     return std::nullopt;  // top byte not zero: cannot be the legacy scheme
   }
@@ -116,12 +116,23 @@ DecryptedInnerData decrypt_pq_inner_data(const crypto::RsaPrivateKey& key, std::
   std::array<std::uint8_t, crypto::kRsaBytes> block{};
   std::copy(encrypted.begin(), encrypted.end(), block.end() - static_cast<std::ptrdiff_t>(encrypted.size()));
 
-  if (auto legacy = try_legacy(key, block)) return {std::move(*legacy), RsaScheme::legacy};
-
+  // One private-key operation serves both schemes.
+  std::array<std::uint8_t, crypto::kRsaBytes> plain;
+  try {
+    plain = key.decrypt_raw(block);
+  } catch (const crypto::Error&) {
+    throw ProtocolError(Refusal::malformed, "req_DH_params encrypted_data is not below the RSA modulus");
+  }
+  if (auto legacy = try_legacy(plain)) {
+    crypto::secure_wipe(plain);
+    return {std::move(*legacy), RsaScheme::legacy};
+  }
   std::array<std::uint8_t, 192> padded{};
   try {
-    padded = crypto::rsa_pad_decrypt(key, block);
+    padded = crypto::rsa_pad_unwrap(plain);
+    crypto::secure_wipe(plain);
   } catch (const crypto::Error&) {
+    crypto::secure_wipe(plain);
     throw ProtocolError(Refusal::bad_hash,
                         "req_DH_params encrypted_data passes neither the legacy SHA1 nor the RSA_PAD SHA256 check");
   }
