@@ -36,7 +36,7 @@ bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f')
 int hex_value(char c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
 
 std::string describe_char(char c) {
-  if (c > ' ' && c < 0x7f) return std::string("'") + c + "'";
+  if (c >= ' ' && c < 0x7f) return std::string("'") + c + "'";
   constexpr std::string_view digits = "0123456789abcdef";
   const auto byte = static_cast<unsigned char>(c);
   return std::string("byte 0x") + digits[byte >> 4] + digits[byte & 15];
@@ -101,8 +101,10 @@ std::optional<std::vector<std::uint8_t>> from_base64(std::string_view s) {
   return out;
 }
 
+// Stricter than MtproxySecret::from_bytes, which takes any 17 bytes as padded: in a URL, 17 bytes not starting with
+// dd (or ee, refused below for its missing domain) are a typo far more often than a deliberate secret.
 bool valid_secret_layout(const std::vector<std::uint8_t>& raw) {
-  return raw.size() == 16 || raw.size() == 17 || (raw.size() > 17 && raw[0] == 0xee);
+  return raw.size() == 16 || (raw.size() == 17 && (raw[0] == 0xdd || raw[0] == 0xee)) || (raw.size() > 17 && raw[0] == 0xee);
 }
 
 // Never quotes the secret: only its length.
