@@ -1,3 +1,4 @@
+#include "tl/serialize.h"
 #include "mtproto/handshake/client_handshake.h"
 
 #include <algorithm>
@@ -18,7 +19,6 @@ namespace mtpipe::mtproto::handshake {
 
 namespace {
 
-using detail::as_span;
 
 // A big-endian number that passed the range checks (so it is below 2^2048) as exactly 256 bytes.
 std::array<std::uint8_t, crypto::kDhBytes> to_dh_bytes(std::string_view s) {
@@ -63,7 +63,7 @@ std::vector<std::uint8_t> ClientHandshake::start() {
   tl::mt::req_pq_multi req;
   req.nonce = nonce_;
   state_ = State::wait_res_pq;
-  return plain(detail::tl_bytes(req));
+  return plain(tl::serialize(req));
 }
 
 ClientStep ClientHandshake::on_packet(std::span<const std::uint8_t> packet) {
@@ -165,7 +165,7 @@ std::vector<std::uint8_t> ClientHandshake::on_res_pq(std::span<const std::uint8_
   req.q = inner.q;
   req.public_key_fingerprint = static_cast<std::int64_t>(key->fingerprint());
   req.encrypted_data = detail::as_string(encrypted);
-  return plain(detail::tl_bytes(req));
+  return plain(tl::serialize(req));
 }
 
 std::vector<std::uint8_t> ClientHandshake::on_server_dh_params(std::span<const std::uint8_t> body) {
@@ -188,12 +188,12 @@ std::vector<std::uint8_t> ClientHandshake::on_server_dh_params(std::span<const s
   detail::expect_nonces(inner->nonce, inner->server_nonce, nonce_, server_nonce_, "server_DH_inner_data");
 
   try {
-    crypto::check_dh_params(as_span(inner->dh_prime), inner->g);
+    crypto::check_dh_params(crypto::as_bytes(inner->dh_prime), inner->g);
   } catch (const crypto::Error& e) {
     throw ProtocolError(Refusal::bad_dh_params, e.what());
   }
   try {
-    crypto::check_dh_value(as_span(inner->g_a), as_span(inner->dh_prime));
+    crypto::check_dh_value(crypto::as_bytes(inner->g_a), crypto::as_bytes(inner->dh_prime));
   } catch (const crypto::Error& e) {
     throw ProtocolError(Refusal::bad_dh_value, std::string("g_a: ") + e.what());
   }
@@ -220,9 +220,9 @@ std::vector<std::uint8_t> ClientHandshake::make_set_client_dh_params(std::int64_
   tl::mt::set_client_DH_params req;
   req.nonce = nonce_;
   req.server_nonce = server_nonce_;
-  req.encrypted_data = detail::ige_encrypt(detail::with_sha1(detail::tl_bytes(inner), rng_),
+  req.encrypted_data = detail::ige_encrypt(detail::with_sha1(tl::serialize(inner), rng_),
                                            detail::TmpAesKey(new_nonce_, server_nonce_).get());
-  return plain(detail::tl_bytes(req));
+  return plain(tl::serialize(req));
 }
 
 ClientStep ClientHandshake::on_dh_gen(std::span<const std::uint8_t> body) {

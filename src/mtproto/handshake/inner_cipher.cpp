@@ -49,7 +49,7 @@ tl::object_ptr<tl::Object> decrypt_with_sha1(std::string_view encrypted, const c
                                                 " bytes is not a whole number of AES blocks holding a hash");
   }
   std::vector<std::uint8_t> plain(encrypted.size());
-  crypto::AesIge(key_iv.key).decrypt(key_iv.iv, as_span(encrypted), plain);
+  crypto::AesIge(key_iv.key).decrypt(key_iv.iv, crypto::as_bytes(encrypted), plain);
 
   tl::object_ptr<tl::Object> obj;
   std::size_t consumed = 0;

@@ -1,3 +1,4 @@
+#include "tl/serialize.h"
 #include "mtproto/handshake/inner_data.h"
 
 #include <algorithm>
@@ -86,25 +87,25 @@ std::vector<std::uint8_t> encode_pq_inner_data(const PqInnerData& d) {
       tl::mt::p_q_inner_data_dc o;
       put_common(o, d);
       o.dc = d.dc;
-      return detail::tl_bytes(o);
+      return tl::serialize(o);
     }
     case InnerForm::temp_dc: {
       tl::mt::p_q_inner_data_temp_dc o;
       put_common(o, d);
       o.dc = d.dc, o.expires_in = d.expires_in;
-      return detail::tl_bytes(o);
+      return tl::serialize(o);
     }
     case InnerForm::legacy_temp: {
       tl::mt::p_q_inner_data_temp o;
       put_common(o, d);
       o.expires_in = d.expires_in;
-      return detail::tl_bytes(o);
+      return tl::serialize(o);
     }
     case InnerForm::legacy: break;
   }
   tl::mt::p_q_inner_data o;
   put_common(o, d);
-  return detail::tl_bytes(o);
+  return tl::serialize(o);
 }
 
 DecryptedInnerData decrypt_pq_inner_data(const crypto::RsaPrivateKey& key, std::span<const std::uint8_t> encrypted) {

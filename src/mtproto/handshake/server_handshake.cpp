@@ -1,3 +1,4 @@
+#include "tl/serialize.h"
 #include "mtproto/handshake/server_handshake.h"
 
 #include <algorithm>
@@ -18,7 +19,6 @@ namespace mtpipe::mtproto::handshake {
 
 namespace {
 
-using detail::as_span;
 
 // A dc field of another environment: answered -444 instead of -404.
 class WrongEnvironment : public std::runtime_error {
@@ -136,7 +136,7 @@ ServerReply ServerHandshake::on_req_pq(const tl::Int128& nonce) {
   res.pq = detail::be_bytes(p_ * q_);
   for (const auto& k : config_->keys()) res.server_public_key_fingerprints.push_back(static_cast<std::int64_t>(k.fingerprint));
   state_ = State::wait_req_dh_params;
-  return reply(detail::tl_bytes(res));
+  return reply(tl::serialize(res));
 }
 
 ServerReply ServerHandshake::on_req_dh_params(const tl::Object& obj) {
@@ -150,7 +150,7 @@ ServerReply ServerHandshake::on_req_dh_params(const tl::Object& obj) {
   if (key == nullptr) throw ProtocolError(Refusal::bad_server_key, "req_DH_params names a key fingerprint we do not have");
 
   // Either RSA scheme is equally acceptable.
-  PqInnerData inner = decrypt_pq_inner_data(*key, as_span(req.encrypted_data)).data;
+  PqInnerData inner = decrypt_pq_inner_data(*key, crypto::as_bytes(req.encrypted_data)).data;
   new_nonce_ = inner.new_nonce;
   crypto::secure_wipe(inner.new_nonce);
   if (detail::be_value(inner.pq) != p_ * q_ || detail::be_value(inner.p) != p_ || detail::be_value(inner.q) != q_) {
@@ -183,7 +183,7 @@ ServerReply ServerHandshake::on_req_dh_params(const tl::Object& obj) {
     fail.nonce = nonce_;
     fail.server_nonce = server_nonce_;
     fail.new_nonce_hash = detail::params_fail_hash(new_nonce_);
-    ServerReply r = reply(detail::tl_bytes(fail));
+    ServerReply r = reply(tl::serialize(fail));
     state_ = State::failed;
     failed_nonce_ = nonce_;
     wipe();
@@ -198,7 +198,7 @@ ServerReply ServerHandshake::on_req_dh_params(const tl::Object& obj) {
   answer.dh_prime = detail::as_string(dh_.dh_prime);
   answer.g_a = detail::as_string(dh_.g_a);
   answer.server_time = server_time_;
-  auto with_hash = detail::with_sha1(detail::tl_bytes(answer), rng_);
+  auto with_hash = detail::with_sha1(tl::serialize(answer), rng_);
   if (faults_.has(Fault::bad_inner_hash)) with_hash[0] ^= 0x01;
 
   tl::mt::server_DH_params_ok ok;
@@ -206,7 +206,7 @@ ServerReply ServerHandshake::on_req_dh_params(const tl::Object& obj) {
   ok.server_nonce = faults_.has(Fault::wrong_server_nonce) ? detail::corrupted(server_nonce_) : server_nonce_;
   ok.encrypted_answer = detail::ige_encrypt(with_hash, detail::TmpAesKey(new_nonce_, server_nonce_).get());
   state_ = State::wait_set_client_dh_params;
-  ServerReply r = reply(detail::tl_bytes(ok));
+  ServerReply r = reply(tl::serialize(ok));
   r.note = std::move(note);
   return r;
 }
@@ -229,13 +229,13 @@ ServerReply ServerHandshake::on_set_client_dh_params(const tl::Object& obj) {
                                             "last attempt (0 on the first)");
   }
   try {
-    crypto::check_dh_value(as_span(inner->g_b), dh_.dh_prime);
+    crypto::check_dh_value(crypto::as_bytes(inner->g_b), dh_.dh_prime);
   } catch (const crypto::Error& e) {
     throw ProtocolError(Refusal::bad_dh_value, std::string("g_b: ") + e.what());
   }
   // Always the full 256 bytes, leading zeros included: the clients that build a shorter key then fail the
   // new_nonce_hash1 check and start over, which we allow (peers.md §3.3).
-  auto auth_key = crypto::compute_auth_key(as_span(inner->g_b), dh_.a, dh_.dh_prime);
+  auto auth_key = crypto::compute_auth_key(crypto::as_bytes(inner->g_b), dh_.a, dh_.dh_prime);
   const std::uint64_t key_id = crypto::auth_key_id(auth_key);
 
   const bool forced_retry = faults_.has(Fault::dh_gen_retry_once) && !forced_retry_done_;
@@ -245,7 +245,7 @@ ServerReply ServerHandshake::on_set_client_dh_params(const tl::Object& obj) {
     fail.nonce = nonce_;
     fail.server_nonce = server_nonce_;
     fail.new_nonce_hash3 = crypto::new_nonce_hash(new_nonce_, 3, auth_key);
-    ServerReply r = reply(detail::tl_bytes(fail));
+    ServerReply r = reply(tl::serialize(fail));
     crypto::secure_wipe(auth_key);
     state_ = State::failed;
     failed_nonce_ = nonce_;
@@ -261,7 +261,7 @@ ServerReply ServerHandshake::on_set_client_dh_params(const tl::Object& obj) {
     retry.server_nonce = server_nonce_;
     retry.new_nonce_hash2 = crypto::new_nonce_hash(new_nonce_, 2, auth_key);
     crypto::secure_wipe(auth_key);
-    return reply(detail::tl_bytes(retry));
+    return reply(tl::serialize(retry));
   }
 
   tl::mt::dh_gen_ok ok;
@@ -279,7 +279,7 @@ ServerReply ServerHandshake::on_set_client_dh_params(const tl::Object& obj) {
   result.dc = dc_;
   crypto::secure_wipe(auth_key);
 
-  ServerReply r = reply(detail::tl_bytes(ok));
+  ServerReply r = reply(tl::serialize(ok));
   r.kind = ServerReply::Kind::done;
   r.result = std::move(result);
   state_ = State::idle;  // ready for another handshake on this connection

@@ -1,3 +1,4 @@
+#include "tl/serialize.h"
 #include "mtproto/handshake/temp_key_binding.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include "crypto/bytes.h"
 #include "crypto/message_key.h"
 #include "crypto/sha.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/error.h"
 #include "mtproto/handshake/wire.h"
 #include "tl/api.h"
@@ -20,18 +22,6 @@ constexpr std::size_t kMsgKeySize = 16;
 constexpr std::size_t kOuterHeader = kKeyIdSize + kMsgKeySize;
 constexpr std::size_t kInnerHeader = 32;  // random:int128 | msg_id:long | seq_no:int | length:int
 constexpr std::size_t kBlock = 16;
-
-template <class T>
-void put_le(std::uint8_t* at, T v) {
-  for (std::size_t i = 0; i < sizeof(T); ++i) at[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
-}
-
-template <class T>
-T get_le(const std::uint8_t* at) {
-  std::uint64_t v = 0;
-  for (std::size_t i = sizeof(T); i-- > 0;) v = (v << 8) | at[i];
-  return static_cast<T>(v);
-}
 
 // MTProto 1.0: msg_key = the lower 128 bits of SHA1 of the plaintext without padding.
 std::array<std::uint8_t, kMsgKeySize> v1_msg_key(std::span<const std::uint8_t> unpadded) {
@@ -51,21 +41,21 @@ std::vector<std::uint8_t> encrypt_bind_message(const AuthKey& perm_key, std::int
   obj.perm_auth_key_id = inner.perm_auth_key_id;
   obj.temp_session_id = inner.temp_session_id;
   obj.expires_at = inner.expires_at;
-  const auto data = detail::tl_bytes(obj);
+  const auto data = tl::serialize(obj);
 
   const std::size_t used = kInnerHeader + data.size();
   std::vector<std::uint8_t> plain((used + kBlock - 1) / kBlock * kBlock);
   rng.fill(std::span(plain).first(16));  // random:int128 in place of salt and session_id
-  put_le(plain.data() + 16, msg_id);
-  put_le(plain.data() + 24, std::int32_t{0});  // seq_no
-  put_le(plain.data() + 28, static_cast<std::int32_t>(data.size()));
+  store_le(plain.data() + 16, msg_id);
+  store_le(plain.data() + 24, std::int32_t{0});  // seq_no
+  store_le(plain.data() + 28, static_cast<std::int32_t>(data.size()));
   std::copy(data.begin(), data.end(), plain.begin() + kInnerHeader);
   rng.fill(std::span(plain).subspan(used));
 
   const auto msg_key = v1_msg_key(std::span(plain).first(used));
   auto key_iv = crypto::kdf_v1(perm_key.bytes, msg_key, crypto::MsgDirection::kClientToServer);
   std::vector<std::uint8_t> out(kOuterHeader + plain.size());
-  put_le(out.data(), perm_key.id);
+  store_le(out.data(), perm_key.id);
   std::copy(msg_key.begin(), msg_key.end(), out.begin() + kKeyIdSize);
   crypto::AesIge(key_iv.key).encrypt(key_iv.iv, plain, std::span(out).subspan(kOuterHeader));
   crypto::secure_wipe(key_iv.key);
@@ -79,7 +69,7 @@ BindRequest make_bind_request(const AuthKey& perm_key, const AuthKey& temp_key, 
   std::array<std::uint8_t, 8> nonce{};
   rng.fill(nonce);
   BindAuthKeyInner inner;
-  inner.nonce = get_le<std::int64_t>(nonce.data());
+  inner.nonce = load_le<std::int64_t>(nonce.data());
   inner.temp_auth_key_id = static_cast<std::int64_t>(temp_key.id);
   inner.perm_auth_key_id = static_cast<std::int64_t>(perm_key.id);
   inner.temp_session_id = temp_session_id;
@@ -99,7 +89,7 @@ BindAuthKeyInner decrypt_bind_message(const AuthKey& perm_key, std::int64_t msg_
     throw ProtocolError(Refusal::bad_length, "bind message of " + std::to_string(in.size()) +
                                                  " bytes is not a key id, a msg_key and whole AES blocks");
   }
-  if (get_le<std::uint64_t>(in.data()) != perm_key.id) {
+  if (load_le<std::uint64_t>(in.data()) != perm_key.id) {
     throw ProtocolError(Refusal::bad_auth_key_id, "bind message is not encrypted with the permanent key");
   }
   const auto msg_key = in.subspan(kKeyIdSize, kMsgKeySize);
@@ -111,7 +101,7 @@ BindAuthKeyInner decrypt_bind_message(const AuthKey& perm_key, std::int64_t msg_
 
   // MTProto 1.0's msg_key covers only the unpadded plaintext, so its extent comes from the length field; that
   // is bounds-checked first, then msg_key authenticates everything before any other field is believed.
-  const auto length = get_le<std::int32_t>(plain.data() + 28);
+  const auto length = load_le<std::int32_t>(plain.data() + 28);
   const std::size_t room = plain.size() - kInnerHeader;
   if (length < 0 || static_cast<std::size_t>(length) > room || room - static_cast<std::size_t>(length) >= kBlock) {
     crypto::secure_wipe(plain);
@@ -123,10 +113,10 @@ BindAuthKeyInner decrypt_bind_message(const AuthKey& perm_key, std::int64_t msg_
     crypto::secure_wipe(plain);
     throw ProtocolError(Refusal::bad_msg_key, "bind message msg_key does not match its plaintext");
   }
-  if (get_le<std::int64_t>(plain.data() + 16) != msg_id) {
+  if (load_le<std::int64_t>(plain.data() + 16) != msg_id) {
     throw ProtocolError(Refusal::bad_msg_id, "bind message carries another msg_id than its request");
   }
-  if (get_le<std::int32_t>(plain.data() + 24) != 0) {
+  if (load_le<std::int32_t>(plain.data() + 24) != 0) {
     throw ProtocolError(Refusal::malformed, "bind message seq_no is not 0");
   }
   const auto obj = detail::read_one_object(std::span(plain).subspan(kInnerHeader, static_cast<std::size_t>(length)),

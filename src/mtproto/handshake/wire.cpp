@@ -5,16 +5,11 @@
 #include "crypto/auth_key.h"
 #include "crypto/bytes.h"
 #include "crypto/sha.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/error.h"
 #include "tl/errors.h"
 
 namespace mtpipe::mtproto::handshake::detail {
-
-std::vector<std::uint8_t> tl_bytes(const tl::Object& o) {
-  tl::Writer w;
-  o.tl_write(w);
-  return w.take();
-}
 
 namespace {
 template <class Read>
@@ -76,19 +71,13 @@ tl::Int128 params_fail_hash(const tl::Int256& new_nonce) {
 }
 
 std::int64_t initial_salt(const tl::Int256& new_nonce, const tl::Int128& server_nonce) noexcept {
-  std::uint64_t salt = 0;
-  for (int i = 7; i >= 0; --i) {
-    const auto at = static_cast<std::size_t>(i);
-    salt = (salt << 8) | static_cast<std::uint8_t>(new_nonce[at] ^ server_nonce[at]);
-  }
-  return static_cast<std::int64_t>(salt);
+  std::uint8_t x[8];
+  for (std::size_t i = 0; i < 8; ++i) x[i] = static_cast<std::uint8_t>(new_nonce[i] ^ server_nonce[i]);
+  return load_le<std::int64_t>(x);
 }
 
 std::int64_t retry_id_of(std::span<const std::uint8_t> auth_key) {
-  const auto aux = crypto::auth_key_aux_hash(auth_key);
-  std::uint64_t id = 0;
-  for (std::size_t i = aux.size(); i-- > 0;) id = (id << 8) | aux[i];  // the long whose wire bytes these are
-  return static_cast<std::int64_t>(id);
+  return load_le<std::int64_t>(crypto::auth_key_aux_hash(auth_key).data());  // the long whose wire bytes these are
 }
 
 }  // namespace mtpipe::mtproto::handshake::detail

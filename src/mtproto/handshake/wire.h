@@ -15,18 +15,12 @@
 
 namespace mtpipe::mtproto::handshake::detail {
 
-// The boxed serialisation of `o` (constructor id + fields).
-std::vector<std::uint8_t> tl_bytes(const tl::Object& o);
 
 // Reads exactly one boxed object (constructor or method) filling `body`; anything left over, an unknown id or a
 // truncated object is a ProtocolError(malformed) naming `what`.
 tl::object_ptr<tl::Object> read_one_object(std::span<const std::uint8_t> body, std::string_view what);
 tl::object_ptr<tl::Function> read_one_function(std::span<const std::uint8_t> body, std::string_view what);
 
-// TL `bytes` fields are std::string; the crypto layer takes byte spans.
-inline std::span<const std::uint8_t> as_span(std::string_view s) noexcept {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 inline std::string as_string(std::span<const std::uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }

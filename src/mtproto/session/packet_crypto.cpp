@@ -4,25 +4,12 @@
 
 #include "crypto/aes.h"
 #include "crypto/bytes.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/error.h"
 
 namespace mtpipe::mtproto::session {
-namespace {
-
-void store_le(std::uint8_t* p, std::uint64_t v, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-
-std::uint64_t load_le(const std::uint8_t* p, std::size_t n) noexcept {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
-  return v;
-}
-
-}  // namespace
-
 std::uint64_t packet_auth_key_id(std::span<const std::uint8_t> packet) noexcept {
-  return packet.size() < 8 ? 0 : load_le(packet.data(), 8);
+  return packet.size() < 8 ? 0 : load_le<std::uint64_t>(packet.data());
 }
 
 std::array<std::uint8_t, 32> seal(const AuthKey& key, crypto::MsgDirection direction, const MessageHeader& header,
@@ -38,11 +25,11 @@ std::array<std::uint8_t, 32> seal(const AuthKey& key, crypto::MsgDirection direc
 
   out.resize(kEncryptedHeaderSize + plain_size);
   std::uint8_t* plain = out.data() + kEncryptedHeaderSize;
-  store_le(plain, static_cast<std::uint64_t>(header.salt), 8);
-  store_le(plain + 8, static_cast<std::uint64_t>(header.session_id), 8);
-  store_le(plain + 16, static_cast<std::uint64_t>(header.msg_id), 8);
-  store_le(plain + 24, static_cast<std::uint32_t>(header.seq_no), 4);
-  store_le(plain + 28, static_cast<std::uint32_t>(body.size()), 4);
+  store_le(plain, header.salt);
+  store_le(plain + 8, header.session_id);
+  store_le(plain + 16, header.msg_id);
+  store_le(plain + 24, header.seq_no);
+  store_le(plain + 28, static_cast<std::uint32_t>(body.size()));
   if (!body.empty()) std::memcpy(plain + kInnerHeaderSize, body.data(), body.size());
   rng.fill({plain + unpadded, padding});
 
@@ -50,7 +37,7 @@ std::array<std::uint8_t, 32> seal(const AuthKey& key, crypto::MsgDirection direc
   const auto large = crypto::msg_key_large(key.bytes, direction, plain_span);
   const std::span<const std::uint8_t> msg_key(large.data() + 8, 16);
   const auto kiv = crypto::kdf_v2(key.bytes, msg_key, direction);
-  store_le(out.data(), key.id, 8);
+  store_le(out.data(), key.id);
   std::memcpy(out.data() + 8, msg_key.data(), 16);
   crypto::AesIge(kiv.key).encrypt(kiv.iv, plain_span, {plain, plain_size});
   return large;
@@ -75,7 +62,7 @@ Opened open(const AuthKey& key, crypto::MsgDirection direction, std::span<const 
   // Recompute msg_key before looking at any field, and whatever the fields say.
   const auto large = crypto::msg_key_large(key.bytes, direction, plaintext);
   const bool key_ok = crypto::equal_ct({large.data() + 8, 16}, msg_key);
-  const auto length = static_cast<std::int64_t>(static_cast<std::int32_t>(load_le(plaintext.data() + 28, 4)));
+  const auto length = static_cast<std::int64_t>(load_le<std::int32_t>(plaintext.data() + 28));
   const auto padding = static_cast<std::int64_t>(plaintext.size()) - kInnerHeaderSize - length;
   const bool length_ok = length >= 0 && length % 4 == 0 && padding >= 12 && padding <= 1024;
   if (!key_ok) throw ProtocolError(Refusal::bad_msg_key, "msg_key does not match the decrypted message");
@@ -83,10 +70,10 @@ Opened open(const AuthKey& key, crypto::MsgDirection direction, std::span<const 
     throw ProtocolError(Refusal::bad_length, "message_data_length " + std::to_string(length) + " leaves " +
                                                  std::to_string(padding) + " bytes of padding (12..1024 allowed)");
   Opened o;
-  o.header.salt = static_cast<std::int64_t>(load_le(plaintext.data(), 8));
-  o.header.session_id = static_cast<std::int64_t>(load_le(plaintext.data() + 8, 8));
-  o.header.msg_id = static_cast<std::int64_t>(load_le(plaintext.data() + 16, 8));
-  o.header.seq_no = static_cast<std::int32_t>(load_le(plaintext.data() + 24, 4));
+  o.header.salt = load_le<std::int64_t>(plaintext.data());
+  o.header.session_id = load_le<std::int64_t>(plaintext.data() + 8);
+  o.header.msg_id = load_le<std::int64_t>(plaintext.data() + 16);
+  o.header.seq_no = load_le<std::int32_t>(plaintext.data() + 24);
   o.body = std::span<const std::uint8_t>(plaintext).subspan(kInnerHeaderSize, static_cast<std::size_t>(length));
   o.msg_key_large = large;
   return o;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/obfuscation.h"
 
 namespace mtpipe::mtproto::transport {
@@ -34,8 +34,8 @@ ClientCodec::ClientCodec(TransportSpec spec, crypto::Rng& rng, const std::option
   if (!spec_.obfuscated) {
     switch (spec_.framing) {
       case Framing::abridged: prefix_[0] = 0xef; prefix_size_ = 1; break;
-      case Framing::intermediate: detail::store_le32(prefix_.data(), 0xeeeeeeeeU); prefix_size_ = 4; break;
-      case Framing::padded_intermediate: detail::store_le32(prefix_.data(), 0xddddddddU); prefix_size_ = 4; break;
+      case Framing::intermediate: store_le<std::uint32_t>(prefix_.data(), 0xeeeeeeeeU); prefix_size_ = 4; break;
+      case Framing::padded_intermediate: store_le<std::uint32_t>(prefix_.data(), 0xddddddddU); prefix_size_ = 4; break;
       case Framing::full: break;
     }
     return;

@@ -1,7 +1,7 @@
 #include "mtproto/transport/detect.h"
 
 #include "mtproto/error.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 
 namespace mtpipe::mtproto::transport {
 namespace {
@@ -19,7 +19,7 @@ Detection detect_transport(std::span<const std::uint8_t> first) {
   if (first.empty()) return need(1);
   if (first[0] == 0xef) return plain(Framing::abridged, 1);
   if (first.size() < 4) return need(4);
-  switch (detail::load_le32(first.data())) {
+  switch (load_le<std::uint32_t>(first.data())) {
     case 0xeeeeeeeeU: return plain(Framing::intermediate, 4);
     case 0xddddddddU: return plain(Framing::padded_intermediate, 4);
     case 0x44414548U:  // "HEAD"
@@ -33,7 +33,7 @@ Detection detect_transport(std::span<const std::uint8_t> first) {
       break;
   }
   if (first.size() < 8) return need(8);
-  if (detail::load_le32(first.data() + 4) == 0) return plain(Framing::full, 0);
+  if (load_le<std::uint32_t>(first.data() + 4) == 0) return plain(Framing::full, 0);
   return {Detection::Kind::obfuscated, 64, Framing::abridged};
 }
 

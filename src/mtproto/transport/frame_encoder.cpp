@@ -4,7 +4,7 @@
 #include <string>
 
 #include "mtproto/transport/abridged.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/full.h"
 #include "mtproto/transport/intermediate.h"
 
@@ -47,7 +47,7 @@ bool FrameEncoder::quick_ack_reply(std::uint32_t token, crypto::Rng& rng, std::v
 void FrameEncoder::transport_error(std::int32_t code, crypto::Rng& rng, std::vector<std::uint8_t>& out) {
   if (code >= 0) throw std::invalid_argument("transport: error code " + std::to_string(code) + " is not negative");
   std::uint8_t body[4];
-  detail::store_le32(body, static_cast<std::uint32_t>(code));
+  store_le<std::uint32_t>(body, static_cast<std::uint32_t>(code));
   packet(body, false, rng, out);
 }
 

@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 
 namespace mtpipe::mtproto::transport {
 namespace {
@@ -17,7 +17,7 @@ std::uint32_t crc32_update(std::uint32_t crc, std::span<const std::uint8_t> byte
 FrameHeader read_full_header(std::span<const std::uint8_t> head, Role reader, std::uint64_t packet,
                              std::uint32_t expected_seq) {
   if (head.size() < 4) return FrameHeader::need(4);
-  const std::uint32_t length = detail::load_le32(head.data());
+  const std::uint32_t length = load_le<std::uint32_t>(head.data());
   const std::string where = "packet " + std::to_string(packet);
   if ((length & 0x80000000U) != 0) {
     if (reader == Role::client) return {FrameHeader::Kind::transport_error, 4, false, 0, length};
@@ -29,7 +29,7 @@ FrameHeader read_full_header(std::span<const std::uint8_t> head, Role reader, st
                               "; expected a multiple of 4 of at least 12 (length, seq and CRC32 included)");
   }
   check_announced_size(Framing::full, packet, length - 12, kMaxPayloadSize);
-  const std::uint32_t seq = detail::load_le32(head.data() + 4);
+  const std::uint32_t seq = load_le<std::uint32_t>(head.data() + 4);
   if (seq != expected_seq) {
     refuse(Framing::full, "expected packet seq " + std::to_string(expected_seq) + ", got " + std::to_string(seq));
   }
@@ -41,17 +41,17 @@ FrameHeader read_full_header(std::span<const std::uint8_t> head, Role reader, st
 void check_full_crc(std::span<const std::uint8_t, 8> header, std::span<const std::uint8_t> body, std::uint32_t seq) {
   const auto payload = body.first(body.size() - 4);
   const std::uint32_t crc = crc32_update(crc32_update(crc32_z(0, nullptr, 0), header), payload);
-  if (crc != detail::load_le32(body.data() + payload.size())) {
+  if (crc != load_le<std::uint32_t>(body.data() + payload.size())) {
     refuse(Framing::full, "CRC32 mismatch in packet seq " + std::to_string(seq));
   }
 }
 
 void write_full(std::span<const std::uint8_t> payload, std::uint32_t seq, std::vector<std::uint8_t>& out) {
   const std::size_t start = out.size();
-  detail::append_le32(out, static_cast<std::uint32_t>(payload.size() + 12));
-  detail::append_le32(out, seq);
+  append_le<std::uint32_t>(out, static_cast<std::uint32_t>(payload.size() + 12));
+  append_le<std::uint32_t>(out, seq);
   out.insert(out.end(), payload.begin(), payload.end());
-  detail::append_le32(out, crc32_update(crc32_z(0, nullptr, 0), std::span(out).subspan(start)));
+  append_le<std::uint32_t>(out, crc32_update(crc32_z(0, nullptr, 0), std::span(out).subspan(start)));
 }
 
 }  // namespace mtpipe::mtproto::transport

@@ -1,6 +1,6 @@
 #include "mtproto/transport/intermediate.h"
 
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 
 namespace mtpipe::mtproto::transport {
 namespace {
@@ -21,7 +21,7 @@ void append_random(crypto::Rng& rng, std::size_t count, std::vector<std::uint8_t
 
 void write_framed(std::span<const std::uint8_t> payload, bool quick_ack, std::size_t padding, crypto::Rng* rng,
                   std::vector<std::uint8_t>& out) {
-  detail::append_le32(out, static_cast<std::uint32_t>(payload.size() + padding) | (quick_ack ? kQuickAckBit : 0));
+  append_le<std::uint32_t>(out, static_cast<std::uint32_t>(payload.size() + padding) | (quick_ack ? kQuickAckBit : 0));
   out.insert(out.end(), payload.begin(), payload.end());
   if (padding != 0) append_random(*rng, padding, out);
 }
@@ -32,7 +32,7 @@ FrameHeader read_intermediate_header(std::span<const std::uint8_t> head, Role re
                                      std::uint64_t packet) {
   if (head.size() < 4) return FrameHeader::need(4);
   const Framing framing = padded ? Framing::padded_intermediate : Framing::intermediate;
-  std::uint32_t length = detail::load_le32(head.data());
+  std::uint32_t length = load_le<std::uint32_t>(head.data());
   const bool flagged = (length & kQuickAckBit) != 0;
   // No length reaches 2^31, so from a server a set bit 31 is a quick-ack token.
   if (flagged && reader == Role::client) return {FrameHeader::Kind::quick_ack, 4, false, 0, length};
@@ -56,14 +56,14 @@ void write_padded(std::span<const std::uint8_t> payload, bool quick_ack, crypto:
 }
 
 void write_intermediate_quick_ack(std::uint32_t token, std::vector<std::uint8_t>& out) {
-  detail::append_le32(out, token);
+  append_le<std::uint32_t>(out, token);
 }
 
 void write_padded_quick_ack(std::uint32_t token, crypto::Rng& rng, std::vector<std::uint8_t>& out) {
   const std::size_t extra = random_byte(rng) % 9U;
-  detail::append_le32(out, static_cast<std::uint32_t>(8 + extra));
-  detail::append_le32(out, 0xffffffffU);
-  detail::append_le32(out, token);
+  append_le<std::uint32_t>(out, static_cast<std::uint32_t>(8 + extra));
+  append_le<std::uint32_t>(out, 0xffffffffU);
+  append_le<std::uint32_t>(out, token);
   append_random(rng, extra, out);
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "crypto/sha.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 
 namespace mtpipe::mtproto::transport {
 namespace {
@@ -35,7 +35,7 @@ ObfuscationKeys server_obfuscation_keys(std::span<const std::uint8_t, 64> init, 
 
 bool is_acceptable_init(std::span<const std::uint8_t, 64> init) noexcept {
   if (init[0] == 0xef) return false;
-  switch (detail::load_le32(init.data())) {
+  switch (load_le<std::uint32_t>(init.data())) {
     case 0x44414548U:  // "HEAD"
     case 0x54534f50U:  // "POST"
     case 0x20544547U:  // "GET "
@@ -47,7 +47,7 @@ bool is_acceptable_init(std::span<const std::uint8_t, 64> init) noexcept {
     default:
       break;
   }
-  return detail::load_le32(init.data() + 4) != 0;
+  return load_le<std::uint32_t>(init.data() + 4) != 0;
 }
 
 ObfuscationInit generate_obfuscation_init(crypto::Rng& rng, std::uint32_t tag, std::int16_t dc_id) {
@@ -55,7 +55,7 @@ ObfuscationInit generate_obfuscation_init(crypto::Rng& rng, std::uint32_t tag, s
   do {
     rng.fill(init);
   } while (!is_acceptable_init(init));
-  detail::store_le32(init.data() + 56, tag);
+  store_le<std::uint32_t>(init.data() + 56, tag);
   if (dc_id != 0) {
     const auto dc = static_cast<std::uint16_t>(dc_id);
     init[60] = static_cast<std::uint8_t>(dc);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/frame_header.h"
 
 namespace mtpipe::mtproto::transport {
@@ -19,7 +19,7 @@ std::size_t padded_payload_size(std::span<const std::uint8_t> body, std::uint64_
     if (body.size() < kPlainHeader) {
       refuse(Framing::padded_intermediate, where + " is shorter than the 20-byte header of an unencrypted message");
     }
-    const std::uint32_t data_length = detail::load_le32(body.data() + 16);
+    const std::uint32_t data_length = load_le<std::uint32_t>(body.data() + 16);
     const std::size_t room = body.size() - kPlainHeader;
     if (data_length > room || room - data_length > kMaxPadding) {
       refuse(Framing::padded_intermediate, where + ": unencrypted message_data_length " + std::to_string(data_length) +

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "mtproto/error.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/detect.h"
 #include "mtproto/transport/frame_header.h"
 #include "mtproto/transport/obfuscation.h"
@@ -89,7 +89,7 @@ std::uint32_t ServerCodec::try_obfuscation_keys(std::span<const std::uint8_t> se
   crypto::AesCtr decrypt = make_ctr(keys.decrypt);
   std::array<std::uint8_t, 64> plain;
   decrypt.apply(init, plain);
-  const std::uint32_t tag = detail::load_le32(plain.data() + 56);
+  const std::uint32_t tag = load_le<std::uint32_t>(plain.data() + 56);
   if (const auto framing = framing_from_tag(tag)) {
     use_framing(*framing);
     decrypt_.emplace(std::move(decrypt));

@@ -2,6 +2,7 @@
 // in a ProtocolError with the Refusal of the check that caught it, never in a crash or an accepted key.
 #include <gtest/gtest.h>
 
+#include "tl/serialize.h"
 #include "crypto/auth_key.h"
 #include "mtproto/handshake/wire.h"
 #include "mtproto/plain_message.h"
@@ -228,7 +229,7 @@ TEST(ClientChecks, GarbageIsMalformed) {
   }
   // Trailing bytes after a valid resPQ.
   Started s(46);
-  auto body = detail::tl_bytes(s.res_pq(detail::be_bytes(1'000'003ull * 1'000'033)));
+  auto body = tl::serialize(s.res_pq(detail::be_bytes(1'000'003ull * 1'000'033)));
   body.resize(body.size() + 4);
   EXPECT_EQ(error_of(s.t.client, make_plain_message(1, body)).refusal(), Refusal::malformed);
 }

@@ -2,6 +2,7 @@
 // with a key that has a leading zero byte, with retries, and twice on one server connection.
 #include <gtest/gtest.h>
 
+#include "crypto/bytes.h"
 #include "crypto/auth_key.h"
 #include "crypto/pq.h"
 #include "mtproto/handshake/inner_data.h"
@@ -60,7 +61,7 @@ TEST(Handshake, SaltIsNewNonceXorServerNonce) {
   auto step = client.on_packet(res_pq.packet);
   const auto req = function_in(step.send);
   const auto& req_dh = dynamic_cast<const tl::mt::req_DH_params&>(*req);
-  const auto inner = decrypt_pq_inner_data(server_rsa_key(), detail::as_span(req_dh.encrypted_data));
+  const auto inner = decrypt_pq_inner_data(server_rsa_key(), crypto::as_bytes(req_dh.encrypted_data));
   EXPECT_EQ(inner.scheme, RsaScheme::rsa_pad);
   EXPECT_EQ(inner.data.form, InnerForm::dc);
   EXPECT_EQ(inner.data.dc, 2);

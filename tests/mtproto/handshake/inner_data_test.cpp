@@ -2,6 +2,7 @@
 // anything else is refused with bad_hash or malformed.
 #include <gtest/gtest.h>
 
+#include "tl/serialize.h"
 #include "mtproto/handshake/inner_data.h"
 #include "mtproto/handshake/wire.h"
 #include "test_support.h"
@@ -102,7 +103,7 @@ TEST(InnerData, OtherObjectsAreRefused) {
   // Correctly encrypted and hashed, but not p_q_inner_data: legacy finds no inner constructor and falls
   // through to RSA_PAD, whose hash fails; under RSA_PAD the hash passes and the TL does not.
   tl::mt::resPQ other;
-  const auto bytes = detail::tl_bytes(other);
+  const auto bytes = tl::serialize(other);
   EXPECT_EQ(refusal_of(encrypt(RsaScheme::legacy, bytes, 5)), Refusal::bad_hash);
   EXPECT_EQ(refusal_of(encrypt(RsaScheme::rsa_pad, bytes, 5)), Refusal::malformed);
 }

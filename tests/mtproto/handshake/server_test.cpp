@@ -2,6 +2,8 @@
 // transport errors -444 and -404 (and -404 sticking to a failed handshake), repeats and garbage.
 #include <gtest/gtest.h>
 
+#include "crypto/bytes.h"
+#include "tl/serialize.h"
 #include "crypto/auth_key.h"
 #include "crypto/dh.h"
 #include "crypto/pq.h"
@@ -15,7 +17,6 @@
 namespace mtpipe::mtproto::handshake::test {
 namespace {
 
-using detail::as_span;
 using detail::as_string;
 
 // A client built step by step from the page, the way Telethon and GramJS do it, so each step can be bent.
@@ -79,13 +80,13 @@ class ManualClient {
   // set_client_DH_params with a fresh b, or with `g_b` as given.
   std::vector<std::uint8_t> set_client_dh(std::optional<std::string> g_b = std::nullopt, std::int64_t retry_id = 0) {
     const auto dh = crypto::make_dh_key(3, crypto::kTelegramDhPrime, rng_);
-    auth_key = crypto::compute_auth_key(as_span(g_a), dh.a, crypto::kTelegramDhPrime);
+    auth_key = crypto::compute_auth_key(crypto::as_bytes(g_a), dh.a, crypto::kTelegramDhPrime);
     tl::mt::client_DH_inner_data inner;
     inner.nonce = nonce, inner.server_nonce = server_nonce, inner.retry_id = retry_id;
     inner.g_b = g_b.value_or(as_string(dh.g_a));
     tl::mt::set_client_DH_params r;
     r.nonce = nonce, r.server_nonce = server_nonce;
-    r.encrypted_data = detail::ige_encrypt(detail::with_sha1(detail::tl_bytes(inner), rng_), key().get());
+    r.encrypted_data = detail::ige_encrypt(detail::with_sha1(tl::serialize(inner), rng_), key().get());
     return packet_of(r, next_id());
   }
 

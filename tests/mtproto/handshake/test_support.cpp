@@ -1,3 +1,4 @@
+#include "tl/serialize.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
@@ -82,7 +83,7 @@ tl::object_ptr<tl::Function> function_in(std::span<const std::uint8_t> packet) {
 }
 
 std::vector<std::uint8_t> packet_of(const tl::Object& obj, std::int64_t msg_id) {
-  return make_plain_message(msg_id, detail::tl_bytes(obj));
+  return make_plain_message(msg_id, tl::serialize(obj));
 }
 
 }  // namespace mtpipe::mtproto::handshake::test

@@ -7,7 +7,7 @@
 #include <array>
 
 #include "crypto/random.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/client_codec.h"
 #include "mtproto/transport/obfuscation.h"
 #include "test_support.h"
@@ -137,7 +137,7 @@ TEST(ObfuscationInit, GenerationRedrawsUntilAcceptable) {
   const auto init = generate_obfuscation_init(rng, 0xefefefefU, 0);
   EXPECT_EQ(rng.remaining(), 0u);
   EXPECT_TRUE(std::equal(init.begin(), init.begin() + 56, good.begin()));
-  EXPECT_EQ(detail::load_le32(init.data() + 56), 0xefefefefU);
+  EXPECT_EQ(load_le<std::uint32_t>(init.data() + 56), 0xefefefefU);
   EXPECT_TRUE(std::equal(init.begin() + 60, init.end(), good.begin() + 60));  // no DC: stays random
 }
 
@@ -146,13 +146,13 @@ TEST(ObfuscationInit, ManyGeneratedInitsAreAcceptable) {
   for (int i = 0; i < 200000; ++i) {
     const auto init = generate_obfuscation_init(rng, 0xddddddddU, 4);
     ASSERT_NE(init[0], 0xef);
-    const std::uint32_t first = detail::load_le32(init.data());
+    const std::uint32_t first = load_le<std::uint32_t>(init.data());
     for (const std::uint32_t bad : {0x44414548U, 0x54534f50U, 0x20544547U, 0x4954504fU, 0x02010316U, 0xddddddddU,
                                     0xeeeeeeeeU}) {
       ASSERT_NE(first, bad);
     }
-    ASSERT_NE(detail::load_le32(init.data() + 4), 0u);
-    ASSERT_EQ(detail::load_le32(init.data() + 56), 0xddddddddU);
+    ASSERT_NE(load_le<std::uint32_t>(init.data() + 4), 0u);
+    ASSERT_EQ(load_le<std::uint32_t>(init.data() + 56), 0xddddddddU);
     ASSERT_EQ(init[60], 4);
     ASSERT_EQ(init[61], 0);
   }

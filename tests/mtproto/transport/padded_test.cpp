@@ -5,7 +5,7 @@
 #include <string>
 
 #include "mtproto/error.h"
-#include "mtproto/transport/byte_order.h"
+#include "mtproto/byte_order.h"
 #include "mtproto/transport/padding.h"
 #include "mtproto/transport/server_codec.h"
 #include "test_support.h"
@@ -52,9 +52,9 @@ void expect_refused(const Bytes& body, const std::string& needle) {
 TEST(PaddedPayloadSize, RefusesWhatIsNeitherForm) {
   test::SeededRng rng(3);
   auto plain = test::plain_packet(rng, 40);
-  detail::store_le32(plain.data() + 16, 44);  // longer than what follows
+  store_le<std::uint32_t>(plain.data() + 16, 44);  // longer than what follows
   expect_refused(plain, "too few");
-  detail::store_le32(plain.data() + 16, 24);  // leaves 16 bytes of "padding"
+  store_le<std::uint32_t>(plain.data() + 16, 24);  // leaves 16 bytes of "padding"
   expect_refused(plain, "more than 15");
   expect_refused(Bytes(12, 0), "shorter than the 20-byte header");
   expect_refused(test::concat(Bytes{1}, Bytes(22, 0)), "24-byte encrypted message header");
@@ -69,7 +69,7 @@ TEST(PaddedServer, StripsPaddingFromBothKindsOfPacket) {
   std::size_t pad = 15;
   for (const auto& payload : sent) {
     const auto body = padded(payload, pad, rng);
-    detail::append_le32(wire, static_cast<std::uint32_t>(body.size()) | (pad % 2 == 1 ? 0x80000000U : 0));
+    append_le<std::uint32_t>(wire, static_cast<std::uint32_t>(body.size()) | (pad % 2 == 1 ? 0x80000000U : 0));
     wire.insert(wire.end(), body.begin(), body.end());
     pad -= 5;
   }
