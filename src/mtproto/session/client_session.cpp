@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "mtproto/error.h"
@@ -9,27 +10,20 @@
 #include "mtproto/session/packet_crypto.h"
 #include "tl/errors.h"
 #include "tl/api.h"
-#include "tl/gzip.h"
 #include "tl/reader.h"
 #include "tl/serialize.h"
 #include "tl/types.h"
-#include "tl/writer.h"
 
 namespace mtpipe::mtproto::session {
 namespace {
 
 constexpr std::size_t kRememberSent = 32;
 constexpr std::size_t kMaxAcksPerMessage = 8192;
-constexpr std::size_t kKeepScratchBytes = 64 * 1024;
 
 std::int64_t server_time_ns(std::int64_t server_msg_id) noexcept {
   const auto seconds = server_msg_id >> 32;
   const auto fraction = static_cast<std::uint64_t>(server_msg_id) & 0xffffffffu;
   return seconds * kNsPerSecond + static_cast<std::int64_t>((fraction * 1'000'000'000ull) >> 32);
-}
-
-void trim(std::vector<std::uint8_t>& scratch) {
-  if (scratch.capacity() > kKeepScratchBytes) std::vector<std::uint8_t>().swap(scratch);
 }
 
 }  // namespace
@@ -51,19 +45,12 @@ void ClientSession::start_new_session() {
   sequencer_ = Sequencer{};
   sequencer_.ids().set_offset_ns(offset);
   seen_ = ReplayWindow{};
-  // Every query goes out again in the new session; acks for the old one mean nothing there.
-  requeue_sent_in(0);
-  acks_.clear();
+  on_reconnect();  // every query goes out again in the new session; acks for the old one mean nothing there
 }
 
 RequestId ClientSession::send(std::vector<std::uint8_t> body) {
-  if (body.size() > options_.gzip_min_bytes) {
-    const std::string packed = tl::gzip_deflate({reinterpret_cast<const char*>(body.data()), body.size()});
-    tl::Writer w(packed.size() + 12);
-    w.u32(tl::kGzipPackedId);
-    w.bytes({reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size()});
-    if (w.size() < body.size()) body = std::move(w).take();
-  }
+  if (body.size() > options_.gzip_min_bytes)
+    if (auto packed = gzip_packed_if_smaller(body)) body = std::move(*packed);
   const RequestId id = next_request_++;
   pending_.emplace(id, Pending{std::move(body), {}, 0, 0});
   queue_.push_back(id);
@@ -150,23 +137,18 @@ bool ClientSession::next_packet(std::vector<std::uint8_t>& out) {
     }
     refs.push_back({msg_id, sequencer_.next_seq_no(item.content), item.body});
   }
-  MessageHeader header{salt_, session_id_, refs.front().msg_id, refs.front().seq_no};
-  std::span<const std::uint8_t> payload = refs.front().body;
+  const Packed packed = pack_messages(refs, sequencer_, now, MsgIdKind::client, body_);
   if (refs.size() > 1) {
-    body_.clear();
-    write_container(refs, body_);
-    header.msg_id = sequencer_.next_msg_id(now);
-    header.seq_no = sequencer_.next_seq_no(false);
-    payload = body_;
     for (const auto& item : items)
-      if (item.request != 0) pending_.at(item.request).container_id = header.msg_id;
+      if (item.request != 0) pending_.at(item.request).container_id = packed.msg_id;
+    sent_ids_.push_back(packed.msg_id);
   }
   for (const auto& ref : refs) sent_ids_.push_back(ref.msg_id);
-  if (refs.size() > 1) sent_ids_.push_back(header.msg_id);
   if (sent_ids_.size() > kRememberSent)
     sent_ids_.erase(sent_ids_.begin(), sent_ids_.end() - static_cast<std::ptrdiff_t>(kRememberSent));
-  seal(key_, crypto::MsgDirection::kClientToServer, header, payload, rng_, out);
-  trim(body_);
+  seal(key_, crypto::MsgDirection::kClientToServer, {salt_, session_id_, packed.msg_id, packed.seq_no}, packed.body,
+       rng_, out);
+  release_if_large(body_);
   ++stats_.packets_sent;
   return true;
 }
@@ -241,16 +223,20 @@ void ClientSession::receive(std::span<const std::uint8_t> packet, std::vector<Se
     }
   }
   unpacked_.clear();
-  trim(plain_);
+  release_if_large(plain_);
 }
 
-void ClientSession::answer(std::int64_t req_msg_id, std::vector<std::uint8_t> body, std::vector<SessionEvent>& events) {
-  const auto it = by_msg_id_.find(req_msg_id);
-  if (it == by_msg_id_.end()) return;  // cancelled, timed out, or answered already
+std::optional<RequestId> ClientSession::finish(std::int64_t msg_id) {
+  const auto it = by_msg_id_.find(msg_id);
+  if (it == by_msg_id_.end()) return std::nullopt;  // cancelled, timed out, or answered already
   const RequestId id = it->second;
   by_msg_id_.erase(it);
   pending_.erase(id);
-  events.emplace_back(RpcResult{id, std::move(body)});
+  return id;
+}
+
+void ClientSession::answer(std::int64_t req_msg_id, std::vector<std::uint8_t> body, std::vector<SessionEvent>& events) {
+  if (const auto id = finish(req_msg_id)) events.emplace_back(RpcResult{*id, std::move(body)});
 }
 
 void ClientSession::handle(const InMessage& m, std::vector<SessionEvent>& events) {
@@ -281,10 +267,7 @@ void ClientSession::handle(const InMessage& m, std::vector<SessionEvent>& events
     case mt::destroy_session_none::ID: {
       // No req_msg_id here: the answer goes to the oldest destroy_session query still waiting.
       for (auto& [id, p] : pending_) {
-        if (p.msg_id == 0 || p.body.size() < 4) continue;
-        std::uint32_t ctor;
-        std::memcpy(&ctor, p.body.data(), 4);
-        if (ctor == mt::destroy_session::ID) {
+        if (p.msg_id != 0 && constructor_of(p.body) == mt::destroy_session::ID) {
           answer(p.msg_id, {body.begin(), body.end()}, events);
           return;
         }
@@ -298,10 +281,10 @@ void ClientSession::handle(const InMessage& m, std::vector<SessionEvent>& events
       return;
     }
     case mt::bad_server_salt::ID:
-      handle_bad_msg(body, true, m.msg_id, events);
+      handle_bad_server_salt(tl::parse_boxed<mt::bad_server_salt>(body));
       return;
     case mt::bad_msg_notification::ID:
-      handle_bad_msg(body, false, m.msg_id, events);
+      handle_bad_msg(tl::parse_boxed<mt::bad_msg_notification>(body), m.msg_id, events);
       return;
     case mt::msgs_ack::ID:
       return;  // the server got our queries; their answers still come
@@ -328,69 +311,54 @@ void ClientSession::handle_rpc_result(const InMessage& m, std::vector<SessionEve
   tl::Reader r(m.body);
   r.u32();
   const std::int64_t req_msg_id = r.i64();
+  if (!by_msg_id_.contains(req_msg_id)) return;  // nobody waits for it: not even worth inflating
   std::span<const std::uint8_t> result = r.rest();
   std::vector<std::uint8_t> inflated;
-  if (result.size() >= 4 && *reinterpret_cast<const std::uint32_t*>(result.data()) == tl::kGzipPackedId) {
+  if (constructor_of(result) == tl::kGzipPackedId) {
     inflate_gzip_packed(result, inflated);
     result = inflated;
   }
-  const auto it = by_msg_id_.find(req_msg_id);
-  if (it == by_msg_id_.end()) return;
-  if (result.size() >= 4 && *reinterpret_cast<const std::uint32_t*>(result.data()) == tl::mt::rpc_error::ID) {
-    const auto error = tl::parse_boxed<tl::mt::rpc_error>(result);
-    const RequestId id = it->second;
-    by_msg_id_.erase(it);
-    pending_.erase(id);
-    events.emplace_back(RpcError{id, error.error_code, error.error_message});
+  if (constructor_of(result) == tl::mt::rpc_error::ID) {
+    auto error = tl::parse_boxed<tl::mt::rpc_error>(result);
+    events.emplace_back(RpcError{*finish(req_msg_id), error.error_code, std::move(error.error_message)});
     return;
   }
   if (inflated.empty()) inflated.assign(result.begin(), result.end());
   answer(req_msg_id, std::move(inflated), events);
 }
 
-void ClientSession::handle_bad_msg(std::span<const std::uint8_t> body, bool salt, std::int64_t server_msg_id,
+void ClientSession::handle_bad_server_salt(const tl::mt::bad_server_salt& n) {
+  if (!sent_recently(n.bad_msg_id)) return;  // not about a message of ours: ignore (security_guidelines)
+  salt_ = n.new_server_salt;
+  ++stats_.bad_server_salts;
+  requeue_sent_in(n.bad_msg_id);
+}
+
+void ClientSession::handle_bad_msg(const tl::mt::bad_msg_notification& n, std::int64_t server_msg_id,
                                    std::vector<SessionEvent>& events) {
-  std::int64_t bad_msg_id;
-  std::int32_t code;
-  if (salt) {
-    const auto n = tl::parse_boxed<tl::mt::bad_server_salt>(body);
-    bad_msg_id = n.bad_msg_id;
-    code = n.error_code;
-    if (!sent_recently(bad_msg_id)) return;  // not about a message of ours: ignore (security_guidelines)
-    salt_ = n.new_server_salt;
-    ++stats_.bad_server_salts;
-    requeue_sent_in(bad_msg_id);
-    return;
-  }
-  const auto n = tl::parse_boxed<tl::mt::bad_msg_notification>(body);
-  bad_msg_id = n.bad_msg_id;
-  code = n.error_code;
-  if (!sent_recently(bad_msg_id)) return;
-  switch (code) {
+  if (!sent_recently(n.bad_msg_id)) return;
+  switch (n.error_code) {
     case 16:
     case 17: {
       // Our clock is off: take the server's time from this notification's msg_id and send again. msg_ids
       // never go back within a session, so a clock that was ahead costs a new session.
       const std::int64_t offset = server_time_ns(server_msg_id) - clock_.unix_ns();
-      requeue_sent_in(bad_msg_id);
-      if (code == 17) start_new_session();
+      requeue_sent_in(n.bad_msg_id);
+      if (n.error_code == 17) start_new_session();
       sequencer_.ids().set_offset_ns(offset);
       ++stats_.time_corrections;
       return;
     }
     case 20:
-      requeue_sent_in(bad_msg_id);
+      requeue_sent_in(n.bad_msg_id);
       return;
     default: {
       // A bug on one side (parity, seq_no, container): fail the queries it names rather than loop.
-      std::vector<RequestId> failed;
+      std::vector<std::int64_t> failed;
       for (const auto& [id, p] : pending_)
-        if (p.msg_id != 0 && (p.msg_id == bad_msg_id || p.container_id == bad_msg_id)) failed.push_back(id);
-      for (const auto id : failed) {
-        by_msg_id_.erase(pending_.at(id).msg_id);
-        pending_.erase(id);
-        events.emplace_back(RpcError{id, 500, "BAD_MSG_NOTIFICATION_" + std::to_string(code)});
-      }
+        if (p.msg_id != 0 && (p.msg_id == n.bad_msg_id || p.container_id == n.bad_msg_id)) failed.push_back(p.msg_id);
+      for (const auto msg_id : failed)
+        events.emplace_back(RpcError{*finish(msg_id), 500, "BAD_MSG_NOTIFICATION_" + std::to_string(n.error_code)});
       return;
     }
   }

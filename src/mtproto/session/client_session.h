@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -14,6 +15,11 @@
 #include "mtproto/session/message_unpack.h"
 #include "mtproto/session/replay_window.h"
 #include "mtproto/session/sequencer.h"
+
+namespace mtpipe::tl::mt {
+struct bad_server_salt;
+struct bad_msg_notification;
+}  // namespace mtpipe::tl::mt
 
 namespace mtpipe::mtproto::session {
 
@@ -102,8 +108,11 @@ class ClientSession {
 
   void handle(const InMessage& m, std::vector<SessionEvent>& events);
   void handle_rpc_result(const InMessage& m, std::vector<SessionEvent>& events);
-  void handle_bad_msg(std::span<const std::uint8_t> body, bool salt, std::int64_t server_msg_id,
+  void handle_bad_server_salt(const tl::mt::bad_server_salt& n);
+  void handle_bad_msg(const tl::mt::bad_msg_notification& n, std::int64_t server_msg_id,
                       std::vector<SessionEvent>& events);
+  // Ends the query sent as `msg_id`: forgets it and gives its RequestId, or nothing when no query waits.
+  std::optional<RequestId> finish(std::int64_t msg_id);
   void answer(std::int64_t req_msg_id, std::vector<std::uint8_t> body, std::vector<SessionEvent>& events);
   void requeue_sent_in(std::int64_t msg_id);  // 0 = everything sent
   bool sent_recently(std::int64_t msg_id) const noexcept;

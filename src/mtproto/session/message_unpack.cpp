@@ -4,24 +4,19 @@
 #include <cstring>
 #include <string>
 
+#include "mtproto/byte_order.h"
 #include "mtproto/error.h"
 #include "tl/errors.h"
 #include "tl/gzip.h"
 #include "tl/reader.h"
 #include "tl/types.h"
+#include "tl/writer.h"
 
 namespace mtpipe::mtproto::session {
 namespace {
 
-std::uint32_t first_word(std::span<const std::uint8_t> body) noexcept {
-  if (body.size() < 4) return 0;
-  std::uint32_t v;
-  std::memcpy(&v, body.data(), 4);
-  return v;
-}
-
 void add_message(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
-  if (first_word(body) == tl::kGzipPackedId) {
+  if (constructor_of(body) == tl::kGzipPackedId) {
     auto& owned = out.inflated.emplace_back();
     inflate_gzip_packed(body, owned);
     body = owned;
@@ -32,7 +27,20 @@ void add_message(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::
 
 }  // namespace
 
-std::uint32_t InMessage::constructor() const noexcept { return first_word(body); }
+std::uint32_t constructor_of(std::span<const std::uint8_t> boxed) noexcept {
+  return boxed.size() < 4 ? 0 : load_le<std::uint32_t>(boxed.data());
+}
+
+std::uint32_t InMessage::constructor() const noexcept { return constructor_of(body); }
+
+std::optional<std::vector<std::uint8_t>> gzip_packed_if_smaller(std::span<const std::uint8_t> body) {
+  const std::string packed = tl::gzip_deflate({reinterpret_cast<const char*>(body.data()), body.size()});
+  tl::Writer w(packed.size() + 12);
+  w.u32(tl::kGzipPackedId);
+  w.bytes({reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size()});
+  if (w.size() >= body.size()) return std::nullopt;
+  return w.take();
+}
 
 std::int64_t Unpacked::lowest_msg_id() const noexcept {
   std::int64_t lowest = container_msg_id;
@@ -57,7 +65,7 @@ void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::ui
 
 void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
   out.clear();
-  if (first_word(body) != tl::kMsgContainerId) {
+  if (constructor_of(body) != tl::kMsgContainerId) {
     add_message(msg_id, seq_no, body, out);
     return;
   }
@@ -78,7 +86,7 @@ void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8
       const auto inner = r.raw(static_cast<std::size_t>(bytes));
       if (inner_id >= msg_id)
         throw ProtocolError(Refusal::malformed, "container holds a message whose msg_id is not below the container's");
-      if (first_word(inner) == tl::kMsgContainerId) throw ProtocolError(Refusal::malformed, "nested msg_container");
+      if (constructor_of(inner) == tl::kMsgContainerId) throw ProtocolError(Refusal::malformed, "nested msg_container");
       add_message(inner_id, inner_seq, inner, out);
     }
     if (!r.at_end()) throw ProtocolError(Refusal::malformed, "trailing bytes after the container's messages");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -34,8 +35,15 @@ struct Unpacked {
 // Throws ProtocolError(malformed) on anything that does not parse.
 void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out);
 
+// The constructor id a boxed object starts with (0 when it is shorter than 4 bytes).
+std::uint32_t constructor_of(std::span<const std::uint8_t> boxed) noexcept;
+
 // Inflates a gzip_packed object (`body` starts with its constructor id) into `out`, bounded like the reader.
 void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out);
+
+// `body` as a gzip_packed object when that is smaller, else nothing (clients and servers compress only when it
+// pays, api/invoking).
+std::optional<std::vector<std::uint8_t>> gzip_packed_if_smaller(std::span<const std::uint8_t> body);
 
 inline constexpr std::size_t kMaxContainerMessages = 1024;
 

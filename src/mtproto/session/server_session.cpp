@@ -8,7 +8,6 @@
 #include "mtproto/session/container.h"
 #include "tl/errors.h"
 #include "tl/api.h"
-#include "tl/gzip.h"
 #include "tl/reader.h"
 #include "tl/serialize.h"
 #include "tl/types.h"
@@ -205,16 +204,8 @@ void ServerSession::reply(std::int64_t req_msg_id, std::span<const std::uint8_t>
   tl::Writer w(result.size() + 16);
   w.u32(tl::kRpcResultId);
   w.i64(req_msg_id);
-  bool packed = false;
-  if (gzip && result.size() > 256) {
-    const std::string z = tl::gzip_deflate({reinterpret_cast<const char*>(result.data()), result.size()});
-    if (z.size() + 8 < result.size()) {
-      w.u32(tl::kGzipPackedId);
-      w.bytes({reinterpret_cast<const std::uint8_t*>(z.data()), z.size()});
-      packed = true;
-    }
-  }
-  if (!packed) w.raw(result);
+  const auto packed = gzip && result.size() > 256 ? gzip_packed_if_smaller(result) : std::nullopt;
+  w.raw(packed ? std::span<const std::uint8_t>(*packed) : result);
   queue(w.take(), true, MsgIdKind::server_response);
 }
 
@@ -234,10 +225,9 @@ void ServerSession::push(std::span<const std::uint8_t> body) {
 }
 
 void ServerSession::rebind() {
-  for (auto& o : unacked_) {
-    o.sent_id = 0;
-    out_.insert(out_.begin(), std::move(o));
-  }
+  // Ahead of anything queued, in the order they were first sent.
+  for (auto& o : unacked_) o.sent_id = 0;
+  out_.insert(out_.begin(), std::make_move_iterator(unacked_.begin()), std::make_move_iterator(unacked_.end()));
   unacked_.clear();
 }
 
@@ -265,17 +255,10 @@ bool ServerSession::next_packet(std::vector<std::uint8_t>& out) {
     o.sent_id = sequencer_.ids().next(now, o.kind);
     refs.push_back({o.sent_id, sequencer_.next_seq_no(o.content), o.body});
   }
-  MessageHeader header{key_.salts.current(now / kNsPerSecond), session_id_, refs.front().msg_id, refs.front().seq_no};
-  std::span<const std::uint8_t> payload = refs.front().body;
-  if (take > 1) {
-    body_.clear();
-    write_container(refs, body_);
-    header.msg_id = sequencer_.ids().next(now, MsgIdKind::server_other);
-    header.seq_no = sequencer_.next_seq_no(false);
-    payload = body_;
-  }
+  const Packed packed = pack_messages(refs, sequencer_, now, MsgIdKind::server_other, body_);
+  MessageHeader header{key_.salts.current(now / kNsPerSecond), session_id_, packed.msg_id, packed.seq_no};
   if (faults_ & fault_bit(SessionFault::wrong_session_id)) header.session_id ^= 0x5a5a5a5a;
-  seal(key_.key, crypto::MsgDirection::kServerToClient, header, payload, rng_, out);
+  seal(key_.key, crypto::MsgDirection::kServerToClient, header, packed.body, rng_, out);
   if (faults_ & fault_bit(SessionFault::bad_msg_key)) out[8] ^= 0x01;
   if (faults_ & fault_bit(SessionFault::foreign_auth_key_id)) out[0] ^= 0xff;
   if (faults_ & fault_bit(SessionFault::replay_msg_id)) {
@@ -289,7 +272,7 @@ bool ServerSession::next_packet(std::vector<std::uint8_t>& out) {
       unacked_.push_back(std::move(out_[i]));
   }
   out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(take));
-  if (body_.capacity() > 64 * 1024) std::vector<std::uint8_t>().swap(body_);
+  release_if_large(body_);
   return true;
 }
 
