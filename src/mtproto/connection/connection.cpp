@@ -94,15 +94,9 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
   ++stats_.handshake_attempts;
   try {
     co_await write_bytes(frame_);
-    read_buffer_.resize(kInitialReadBuffer);
     for (;;) {
-      const std::size_t n = co_await socket_.async_read_some(asio::buffer(read_buffer_), asio::use_awaitable);
-      stats_.bytes_received += n;
-      inbound_.clear();
-      codec_.feed({read_buffer_.data(), n}, inbound_);
+      co_await read_inbound();
       for (auto& in : inbound_) {
-        if (in.kind == transport::Inbound::Kind::transport_error)
-          throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
         if (in.kind != transport::Inbound::Kind::packet) continue;
         auto step = hs.on_packet(in.payload);
         if (step.done()) {
@@ -121,6 +115,26 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
   }
 }
 
+asio::awaitable<void> Connection::read_inbound() {
+  if (read_buffer_.size() < kInitialReadBuffer) read_buffer_.resize(kInitialReadBuffer);
+  const std::size_t n = co_await socket_.async_read_some(asio::buffer(read_buffer_), asio::use_awaitable);
+  stats_.bytes_received += n;
+  inbound_.clear();
+  codec_.feed({read_buffer_.data(), n}, inbound_);
+  for (const auto& in : inbound_)
+    if (in.kind == transport::Inbound::Kind::transport_error)
+      throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
+  // A full buffer means a big answer is streaming in: read it in fewer, larger pieces.
+  if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
+}
+
+void Connection::close_refused(const ProtocolError& e) {
+  refusal_ = e.refusal();
+  // A transport error is the server hanging up on us; anything else is us refusing the server.
+  close_kind_ = e.refusal() == Refusal::transport_error ? CallError::Kind::connection_lost : CallError::Kind::refused;
+  close(e.what());
+}
+
 asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult> key) {
   HandshakeResult result;
   try {
@@ -131,8 +145,7 @@ asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult
       result = co_await run_handshake();
     }
   } catch (const ProtocolError& e) {
-    refusal_ = e.refusal();
-    close(e.what());
+    close_refused(e);
     throw;
   } catch (const std::exception& e) {
     close(e.what());
@@ -248,46 +261,40 @@ asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> /*keep_
 }
 
 asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> /*keep_alive*/) {
-  if (read_buffer_.size() < kInitialReadBuffer) read_buffer_.resize(kInitialReadBuffer);
   try {
     while (!closed_) {
-      const std::size_t n = co_await socket_.async_read_some(asio::buffer(read_buffer_), asio::use_awaitable);
-      stats_.bytes_received += n;
-      inbound_.clear();
-      codec_.feed({read_buffer_.data(), n}, inbound_);
+      co_await read_inbound();
       events_.clear();
       for (auto& in : inbound_) {
-        if (in.kind == transport::Inbound::Kind::transport_error)
-          throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
         if (in.kind == transport::Inbound::Kind::packet) session_->receive(in.payload, events_);
         if (in.kind == transport::Inbound::Kind::quick_ack) ++stats_.quick_acks_received;
       }
       deliver(events_);
       kick_writer();
-      // A full buffer means a big answer is streaming in: read it in fewer, larger pieces.
-      if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
     }
   } catch (const ProtocolError& e) {
-    refusal_ = e.refusal();
-    close_kind_ = e.refusal() == Refusal::transport_error ? CallError::Kind::connection_lost : CallError::Kind::refused;
-    close(e.what());
+    close_refused(e);
   } catch (const std::exception& e) {
     close(e.what());
   }
 }
 
 void Connection::deliver(std::vector<session::SessionEvent>& events) {
+  const auto waiting = [this](session::RequestId id) -> Waiter* {
+    const auto it = waiters_.find(id);
+    return it == waiters_.end() || it->second->done() ? nullptr : it->second;
+  };
   for (auto& event : events) {
     if (auto* r = std::get_if<session::RpcResult>(&event)) {
-      const auto it = waiters_.find(r->id);
-      if (it == waiters_.end() || it->second->done()) continue;
-      it->second->result = std::move(r->body);
-      it->second->resume();
+      if (Waiter* w = waiting(r->id)) {
+        w->result = std::move(r->body);
+        w->resume();
+      }
     } else if (auto* e = std::get_if<session::RpcError>(&event)) {
-      const auto it = waiters_.find(e->id);
-      if (it == waiters_.end() || it->second->done()) continue;
-      it->second->error = CallError::rpc(e->code, e->message);
-      it->second->resume();
+      if (Waiter* w = waiting(e->id)) {
+        w->error = CallError::rpc(e->code, e->message);
+        w->resume();
+      }
     }
     // Updates and new-session notices belong to the account layer, which is not wired to this core yet.
   }

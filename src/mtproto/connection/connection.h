@@ -105,6 +105,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock);
 
   boost::asio::awaitable<HandshakeResult> run_handshake();
+  // One read from the socket, fed to the codec: the events land in inbound_. A transport error throws.
+  boost::asio::awaitable<void> read_inbound();
+  void close_refused(const ProtocolError& e);
   boost::asio::awaitable<void> bind_temp_key(const HandshakeResult& temp);
   boost::asio::awaitable<std::vector<std::uint8_t>> await_answer(session::RequestId id, std::chrono::milliseconds timeout);
   boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> self);
