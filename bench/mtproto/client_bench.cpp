@@ -29,7 +29,8 @@
 #include "mtproto/connection/connection.h"
 #include "net/dial.h"
 #include "obs/fd_limit.h"
-#include "sim/api.h"
+#include "sim/ready_file.h"
+#include "sim/synthetic_file.h"
 #include "tl/api.h"
 #include "tl/json.h"
 
@@ -56,7 +57,6 @@ Cpu cpu_now() {
   return {static_cast<double>(u.ru_utime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec) / 1e6,
           static_cast<double>(u.ru_stime.tv_sec) + static_cast<double>(u.ru_stime.tv_usec) / 1e6};
 }
-double cpu_seconds() { return cpu_now().total(); }
 
 long rss_kib() {
   std::ifstream status("/proc/self/status");
@@ -76,13 +76,10 @@ Target read_ready(const Args& a) {
   std::ifstream in(a.ready);
   std::stringstream text;
   text << in.rdbuf();
-  const auto json = mtpipe::tl::json::parse(text.str());
-  Target t{json.find("host")->string(), 0,
-           mtpipe::crypto::RsaPublicKey::from_pem(json.find("rsa_public_pem")->string())};
-  for (const auto& dc : json.find("dcs")->array())
-    if (std::get<std::int64_t>(dc.find("id")->v) == a.dc)
-      t.port = static_cast<std::uint16_t>(std::get<std::int64_t>(dc.find("port")->v));
-  return t;
+  const auto ready = mtpipe::sim::ReadyFile::parse(text.str());
+  const auto port = ready.port(a.dc);
+  if (!port) throw std::runtime_error("the sim serves no DC " + std::to_string(a.dc));
+  return {ready.cluster.host, *port, mtpipe::crypto::RsaPublicKey::from_pem(ready.rsa_public_pem)};
 }
 
 class Bench {
@@ -167,21 +164,14 @@ class Bench {
     const int parts_per_file = static_cast<int>(mtpipe::sim::kSyntheticFileSize / args_.part_size);
     int verified = 0;
     for (int i = 0; i < args_.n; ++i) {
-      api::upload::getFile req;
-      auto location = std::make_unique<api::inputDocumentFileLocation>();
-      location->id = 1;
-      req.location = std::move(location);
-      req.offset = static_cast<std::int64_t>(i % parts_per_file) * args_.part_size;
-      req.limit = args_.part_size;
-      const auto answer = co_await c.invoke(req, 30s);
+      const std::int64_t offset = static_cast<std::int64_t>(i % parts_per_file) * args_.part_size;
+      const auto answer = co_await c.invoke(mtpipe::sim::synthetic_file_request(1, offset, args_.part_size), 30s);
       const auto* part = dynamic_cast<const api::upload::file*>(answer.get());
       if (part == nullptr || part->bytes.size() != static_cast<std::size_t>(args_.part_size))
         throw std::runtime_error("bad upload.file answer");
       if (i < parts_per_file) {
-        for (std::size_t k = 0; k < part->bytes.size(); ++k)
-          if (static_cast<std::uint8_t>(part->bytes[k]) !=
-              mtpipe::sim::synthetic_file_byte(1, static_cast<std::uint64_t>(req.offset) + k))
-            throw std::runtime_error("file bytes differ at part " + std::to_string(i));
+        if (!mtpipe::sim::is_synthetic_file_part(1, static_cast<std::uint64_t>(offset), part->bytes))
+          throw std::runtime_error("file bytes differ at part " + std::to_string(i));
         ++verified;
       }
     }
@@ -207,7 +197,7 @@ class Bench {
     for (int i = 0; i < args_.connections; ++i) pool.push_back(co_await connect());
     auto ex = co_await asio::this_coro::executor;
     const auto t0 = std::chrono::steady_clock::now();
-    const double c0 = cpu_seconds();
+    const double c0 = cpu_now().total();
     int finished = 0;
     asio::steady_timer done(ex, std::chrono::steady_clock::time_point::max());
     const int per = args_.n / args_.connections;
@@ -221,7 +211,7 @@ class Bench {
     out.key("connections"), out.integer(args_.connections);
     out.key("wall_s"), out.number(wall);
     out.key("rps"), out.number(per * args_.connections / wall);
-    out.key("cpu_us_per_req"), out.number((cpu_seconds() - c0) * 1e6 / (per * args_.connections));
+    out.key("cpu_us_per_req"), out.number((cpu_now().total() - c0) * 1e6 / (per * args_.connections));
     for (auto& c : pool) c->close();
   }
 

@@ -16,6 +16,7 @@
 #include "mtproto/error.h"
 #include "mtproto/transport/framing.h"
 #include "net/dial.h"
+#include "sim/ready_file.h"
 #include "tl/api.h"
 #include "tl/json.h"
 
@@ -32,12 +33,7 @@ crypto::RsaPublicKey read_server_key(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
-  if (text.find('{') == 0) {
-    const auto json = tl::json::parse(text);
-    const auto* pem = json.find("rsa_public_pem");
-    if (pem == nullptr || !pem->is_string()) throw std::runtime_error("probe: " + path + " has no rsa_public_pem");
-    text = pem->string();
-  }
+  if (text.find('{') == 0) text = sim::ReadyFile::parse(text).rsa_public_pem;
   if (text.find("PRIVATE KEY") != std::string::npos) return crypto::RsaPrivateKey::from_pem(text).public_key();
   return crypto::RsaPublicKey::from_pem(text);
 }

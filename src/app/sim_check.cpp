@@ -6,9 +6,9 @@
 
 #include "mtproto/connection/connection.h"
 #include "net/dial.h"
-#include "sim/api.h"
 #include "sim/rsa_key_file.h"
 #include "sim/sim_server.h"
+#include "sim/synthetic_file.h"
 #include "tl/api.h"
 
 namespace mtpipe::app {
@@ -45,18 +45,12 @@ asio::awaitable<void> exercise(const sim::SimServer& server, mtproto::transport:
     ++tally.calls;
   }
   for (int part = 0; part < kParts; ++part) {
-    api::upload::getFile req;
-    auto location = std::make_unique<api::inputDocumentFileLocation>();
-    location->id = 7;
-    req.location = std::move(location);
-    req.offset = static_cast<std::int64_t>(part) * kPartSize;
-    req.limit = kPartSize;
-    const auto answer = co_await c->invoke(req, 10s);
+    const std::int64_t offset = static_cast<std::int64_t>(part) * kPartSize;
+    const auto answer = co_await c->invoke(sim::synthetic_file_request(7, offset, kPartSize), 10s);
     const auto* file = dynamic_cast<const api::upload::file*>(answer.get());
     if (file == nullptr || file->bytes.size() != kPartSize) throw std::runtime_error("wrong upload.file answer");
-    for (std::size_t k = 0; k < file->bytes.size(); ++k)
-      if (static_cast<std::uint8_t>(file->bytes[k]) != sim::synthetic_file_byte(7, static_cast<std::uint64_t>(req.offset) + k))
-        throw std::runtime_error("file bytes differ at offset " + std::to_string(req.offset + static_cast<std::int64_t>(k)));
+    if (!sim::is_synthetic_file_part(7, static_cast<std::uint64_t>(offset), file->bytes))
+      throw std::runtime_error("file bytes differ in the part at offset " + std::to_string(offset));
     ++tally.parts;
   }
   tally.bad_salts += c->stats().session.bad_server_salts;

@@ -1,10 +1,11 @@
 #include "sim/api.h"
 
-#include <cstring>
 
 #include "mtproto/error.h"
 #include "mtproto/handshake/temp_key_binding.h"
+#include "mtproto/session/message_unpack.h"
 #include "sim/config_144.h"
+#include "sim/synthetic_file.h"
 #include "tl/api.h"
 #include "tl/errors.h"
 #include "tl/reader.h"
@@ -69,17 +70,14 @@ ApiAnswer get_file(std::span<const std::uint8_t> query) {
   const std::int64_t end = std::min<std::int64_t>(req.offset + req.limit, kSyntheticFileSize);
   const std::int64_t size = std::max<std::int64_t>(end - req.offset, 0);
 
-  // upload.file#96a18d5 type:storage.FileType mtime:int bytes:bytes, written directly: no copy of the part.
+  // upload.file#96a18d5 type:storage.FileType mtime:int bytes:bytes, written field by field rather than
+  // through the generated type, which would hold the part as a std::string first.
   tl::Writer w(static_cast<std::size_t>(size) + 32);
   w.u32(api::upload::file::ID);
   w.u32(api::storage::filePartial::ID);
   w.i32(0);
   std::vector<std::uint8_t> part(static_cast<std::size_t>(size));
-  std::uint8_t value = synthetic_file_byte(id, static_cast<std::uint64_t>(req.offset));
-  for (auto& b : part) {
-    b = value;
-    value = value == 250 ? 0 : value + 1;
-  }
+  fill_synthetic_file(id, static_cast<std::uint64_t>(req.offset), part);
   w.bytes(part);
   return result(w.take(), name);
 }
@@ -89,7 +87,7 @@ ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> que
   constexpr std::string_view name = api::auth::bindTempAuthKey::NAME;
   const auto req = tl::parse_boxed<api::auth::bindTempAuthKey>(query);
   if (!ctx.key.temporary) return error(400, "TEMP_AUTH_KEY_EMPTY", name);
-  const auto perm = ctx.find_key ? ctx.find_key(static_cast<std::uint64_t>(req.perm_auth_key_id)) : std::nullopt;
+  const auto perm = ctx.keys.permanent_key(static_cast<std::uint64_t>(req.perm_auth_key_id));
   if (!perm) return error(400, "ENCRYPTED_MESSAGE_INVALID", name);
   mtproto::handshake::BindRequest bind;
   bind.perm_auth_key_id = req.perm_auth_key_id;
@@ -112,8 +110,7 @@ ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> que
 }
 
 ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
-  std::uint32_t ctor = 0;
-  if (query.size() >= 4) std::memcpy(&ctor, query.data(), 4);
+  const std::uint32_t ctor = mtproto::session::constructor_of(query);
   switch (ctor) {
     case api::help::getNearestDc::ID: {
       api::nearestDc dc;
@@ -151,9 +148,7 @@ ApiAnswer answer_query(const ApiContext& ctx, std::span<const std::uint8_t> quer
     tl::Reader r(query);
     // Wrappers nest in any order; each is unwrapped and the rest served.
     for (int depth = 0; depth < 8; ++depth) {
-      if (r.remaining() < 4) break;
-      std::uint32_t ctor;
-      std::memcpy(&ctor, r.rest().data(), 4);
+      const std::uint32_t ctor = mtproto::session::constructor_of(r.rest());
       if (ctor == kInvokeWithLayer) {
         r.u32();
         ctx.key.layer = r.i32();  // recorded before the inner call runs, even if it fails

@@ -136,13 +136,7 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
 
   void answer(ServerSession& session, mtproto::session::ServerKeyState& key, const mtproto::session::ServerQuery& q) {
     ++dc_.stats.queries;
-    // Another entry's key bytes never change after its handshake, so reading them needs no lock.
-    auto find_key = [this](std::uint64_t id) -> std::optional<mtproto::AuthKey> {
-      const auto entry = dc_.keys.find(id);
-      if (!entry || entry->state.temporary) return std::nullopt;
-      return entry->state.key;
-    };
-    const ApiContext ctx{*dc_.cluster, dc_.id, key, now_s(), q.msg_id, session.session_id(), find_key};
+    const ApiContext ctx{*dc_.cluster, dc_.id, key, now_s(), q.msg_id, session.session_id(), dc_.keys};
     const ApiAnswer a = answer_query(ctx, q.body);
     if (a.error_code != 0) {
       session.reply_error(q.msg_id, a.error_code, a.error_message);

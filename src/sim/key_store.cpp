@@ -21,6 +21,12 @@ std::shared_ptr<KeyEntry> KeyStore::add(const mtproto::HandshakeResult& handshak
   return entry;
 }
 
+std::optional<mtproto::AuthKey> KeyStore::permanent_key(std::uint64_t key_id) const {
+  const auto entry = find(key_id);
+  if (!entry || entry->state.temporary) return std::nullopt;
+  return entry->state.key;
+}
+
 std::size_t KeyStore::size() const {
   const std::shared_lock lock(mutex_);
   return keys_.size();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -30,6 +31,9 @@ class KeyStore {
   std::shared_ptr<KeyEntry> add(const mtproto::HandshakeResult& handshake, std::int64_t now_s, crypto::Rng& rng,
                                 std::int32_t salt_period_s);
   std::size_t size() const;
+  // The bytes of a permanent key, or nothing for an unknown or temporary one. A key's bytes never change
+  // after its handshake, so this takes no key lock.
+  std::optional<mtproto::AuthKey> permanent_key(std::uint64_t key_id) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -3,13 +3,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 
 #include "obs/log.h"
 #include "sim/dc_connection.h"
+#include "sim/ready_file.h"
 #include "tl/json.h"
 
 namespace mtpipe::sim {
@@ -26,9 +25,7 @@ struct SimServer::Impl {
   std::vector<std::thread> threads;
   std::size_t next_worker = 0;
   std::mutex mutex;
-  std::condition_variable stopped_cv;
   bool stopped = false;
-  bool started = false;
 
   // Accepts onto the workers in turn; the accept loop itself runs on worker 0.
   void accept(asio::ip::tcp::acceptor& acceptor, Dc& dc) {
@@ -82,7 +79,6 @@ void SimServer::start() {
     impl_->guards.push_back(asio::make_work_guard(*w));
     impl_->threads.emplace_back([ctx = w.get()] { ctx->run(); });
   }
-  impl_->started = true;
 }
 
 void SimServer::stop() {
@@ -94,38 +90,10 @@ void SimServer::stop() {
   for (auto& w : impl_->workers) w->stop();
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
-  impl_->stopped_cv.notify_all();
-}
-
-void SimServer::wait() {
-  std::unique_lock lock(impl_->mutex);
-  impl_->stopped_cv.wait(lock, [this] { return impl_->stopped; });
 }
 
 std::string SimServer::ready_json() const {
-  tl::json::Writer w;
-  w.begin_object();
-  w.key("host");
-  w.string(cluster_.host);
-  w.key("dcs");
-  w.begin_array();
-  for (const auto& dc : cluster_.dcs) {
-    w.begin_object();
-    w.key("id");
-    w.integer(dc.id);
-    w.key("port");
-    w.integer(dc.port);
-    w.end_object();
-  }
-  w.end_array();
-  w.key("rsa_public_pem");
-  w.string(key_.public_pem_pkcs1());
-  w.key("fingerprint");
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key_.public_key().fingerprint()));
-  w.string(hex);
-  w.end_object();
-  return w.take();
+  return ReadyFile{cluster_, key_.public_pem_pkcs1(), key_.public_key().fingerprint()}.to_json();
 }
 
 std::string SimServer::stats_json() const {

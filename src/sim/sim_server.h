@@ -25,13 +25,10 @@ class SimServer {
   void start();
   // Stops accepting, closes every connection and joins the workers. Idempotent; safe from any thread.
   void stop();
-  // Blocks until stop() is called (from a signal handler thread, say).
-  void wait();
 
   const Cluster& cluster() const noexcept { return cluster_; }
   const crypto::RsaPrivateKey& key() const noexcept { return key_; }
   const Dc& dc(std::size_t index) const { return *dcs_.at(index); }
-  std::size_t dc_count() const noexcept { return dcs_.size(); }
   // {"dcs":[{"id":..,"port":..}],"rsa_public_pem":..,"fingerprint":..} as docs/SIM.md specifies.
   std::string ready_json() const;
   // Counters of every DC, one JSON object.

@@ -2,6 +2,7 @@
 // auth.bindTempAuthKey, and what an unbound or wrongly bound temporary key gets.
 #include <gtest/gtest.h>
 
+#include "sim/synthetic_file.h"
 #include "sim_fixture.h"
 #include "tl/api.h"
 
@@ -14,13 +15,6 @@ using mtproto::transport::Framing;
 using testing::run;
 namespace asio = boost::asio;
 namespace api = tl::api;
-
-api::upload::getFile file_part() {
-  api::upload::getFile req;
-  req.location = std::make_unique<api::inputDocumentFileLocation>();
-  req.limit = 4096;
-  return req;
-}
 
 mtproto::AuthKey permanent_key(testing::SimFixture& sim, asio::io_context& io) {
   auto connection = sim.connect(io, {Framing::intermediate, false});
@@ -38,7 +32,7 @@ TEST(Pfs, TemporaryKeyBoundToThePermanentOneServesCalls) {
   const auto temp = run(io, connection->start());
   EXPECT_TRUE(temp.temporary);
   EXPECT_GT(temp.expires_at, 0);
-  const auto answer = run(io, connection->invoke(file_part(), 10s));
+  const auto answer = run(io, connection->invoke(sim::synthetic_file_request(0, 0, 4096), 10s));
   EXPECT_NE(dynamic_cast<const api::upload::file*>(answer.get()), nullptr);
   EXPECT_EQ(sim.server().dc(1).stats.handshakes.load(), 2u) << "one permanent and one temporary key";
   connection->close();
@@ -52,7 +46,7 @@ TEST(Pfs, UnboundTemporaryKeyGetsAuthKeyPermEmpty) {
   auto connection = sim.dial(io, std::move(o));
   run(io, connection->start());
   try {
-    run(io, connection->invoke(file_part(), 10s));
+    run(io, connection->invoke(sim::synthetic_file_request(0, 0, 4096), 10s));
     FAIL();
   } catch (const CallError& e) {
     EXPECT_EQ(e.rpc_code(), 401);
