@@ -45,6 +45,14 @@ std::shared_ptr<mtproto::Connection> to_silent(asio::io_context& io, const Silen
   return mtproto::Connection::create(std::move(socket), std::move(o), crypto::system_rng(), mtproto::system_clock());
 }
 
+// A connection to the silent server, started with a made-up key: calls go out and nothing ever answers.
+std::shared_ptr<mtproto::Connection> started_on_silent(asio::io_context& io, const SilentServer& silent,
+                                                       const testing::SimFixture& sim, std::uint64_t key_id) {
+  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
+  run(io, connection->start(testing::made_up_key(key_id)));
+  return connection;
+}
+
 TEST(Connection, HandshakeWithASilentServerEndsAtItsTimeout) {
   testing::SimFixture sim;
   asio::io_context io;
@@ -65,11 +73,7 @@ TEST(Connection, UnansweredCallTimesOutAndTheConnectionStaysUsable) {
   testing::SimFixture sim;
   asio::io_context io;
   SilentServer silent(io);
-  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
-  mtproto::HandshakeResult key;
-  key.key.bytes.fill(1);
-  key.key.id = 1;
-  run(io, connection->start(key));
+  auto connection = started_on_silent(io, silent, sim, 1);
   try {
     run(io, connection->invoke(api::help::getNearestDc{}, 50ms));
     FAIL();
@@ -85,10 +89,7 @@ TEST(Connection, CancelledCallEndsAtOnce) {
   testing::SimFixture sim;
   asio::io_context io;
   SilentServer silent(io);
-  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
-  mtproto::HandshakeResult key;
-  key.key.id = 2;
-  run(io, connection->start(key));
+  auto connection = started_on_silent(io, silent, sim, 2);
   asio::cancellation_signal cancel;
   std::optional<CallError::Kind> outcome;
   asio::co_spawn(io, connection->invoke(api::help::getNearestDc{}, 1h),
@@ -107,10 +108,7 @@ TEST(Connection, ClosingFailsEveryWaitingCall) {
   testing::SimFixture sim;
   asio::io_context io;
   SilentServer silent(io);
-  auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
-  mtproto::HandshakeResult key;
-  key.key.id = 3;
-  run(io, connection->start(key));
+  auto connection = started_on_silent(io, silent, sim, 3);
   int lost = 0, finished = 0;
   for (int i = 0; i < 5; ++i)
     asio::co_spawn(io, connection->invoke(api::help::getNearestDc{}, 1h), [&](std::exception_ptr e, auto) {
@@ -129,10 +127,7 @@ TEST(Connection, KeyFromOneConnectionServesTheNext) {
   asio::io_context io;
   auto first = sim.connect(io, {Framing::full, false});
   run(io, first->invoke(api::help::getNearestDc{}, 10s));
-  mtproto::HandshakeResult kept;
-  kept.key = first->session()->key();
-  kept.server_salt = first->session()->salt();
-  kept.time_offset_ns = first->session()->time_offset_ns();
+  const auto kept = first->session()->resume_state();
   first->close();
   auto second = sim.dial(io, sim.options({Framing::abridged, true}));
   run(io, second->start(kept));

@@ -102,10 +102,7 @@ TEST(ClientRefusesSim, UnknownAuthKeyGets404) {
   testing::SimFixture sim;
   asio::io_context io;
   auto connection = sim.dial(io, sim.options({Framing::abridged, true}));
-  mtproto::HandshakeResult made_up;
-  made_up.key.bytes.fill(0x42);
-  made_up.key.id = 0x4242424242424242ull;
-  run(io, connection->start(made_up));
+  run(io, connection->start(testing::made_up_key(0x4242424242424242ull, 0x42)));
   try {
     run(io, connection->invoke(tl::api::help::getNearestDc{}, 10s));
     FAIL();

@@ -21,14 +21,6 @@ T call_raw(asio::io_context& io, mtproto::Connection& c, const tl::Object& query
   return tl::parse_boxed<T>(run(io, c.call(tl::serialize(query), 10s)));
 }
 
-mtproto::HandshakeResult kept_key(const mtproto::Connection& c) {
-  mtproto::HandshakeResult k;
-  k.key = c.session()->key();
-  k.server_salt = c.session()->salt();
-  k.time_offset_ns = c.session()->time_offset_ns();
-  return k;
-}
-
 TEST(ServiceMessages, PingsGetRawPongs) {
   testing::SimFixture sim;
   asio::io_context io;
@@ -77,7 +69,7 @@ TEST(ServiceMessages, DestroySessionEndsAnotherSessionOfTheSameKey) {
   run(io, first->invoke(tl::api::help::getNearestDc{}, 10s));  // the server knows a session once it is used
   const auto old_session = first->session()->session_id();
   auto second = sim.dial(io, sim.options({Framing::intermediate, false}));
-  run(io, second->start(kept_key(*first)));
+  run(io, second->start(first->session()->resume_state()));
   mt::destroy_session req;
   req.session_id = old_session;
   EXPECT_EQ(call_raw<mt::destroy_session_ok>(io, *second, req).session_id, old_session);
@@ -92,7 +84,7 @@ TEST(SimCapacity, HoldsThousandsOfConnections) {
   testing::SimFixture sim;
   asio::io_context io;
   auto seed = sim.connect(io, {Framing::abridged, false});
-  const auto key = kept_key(*seed);
+  const auto key = seed->session()->resume_state();
   constexpr int kConnections = 2000;
   std::vector<std::shared_ptr<mtproto::Connection>> held;
   for (int i = 0; i < kConnections; ++i) {

@@ -54,6 +54,14 @@ inline std::optional<mtproto::CallError::Kind> call_error_kind(std::exception_pt
   return std::nullopt;
 }
 
+// An auth key no server knows, for tests that need a started connection without a handshake.
+inline mtproto::HandshakeResult made_up_key(std::uint64_t id, std::uint8_t fill = 0) {
+  mtproto::HandshakeResult key;
+  key.key.bytes.fill(fill);
+  key.key.id = id;
+  return key;
+}
+
 // One RSA key for the whole test binary: generating one takes a while.
 inline const crypto::RsaPrivateKey& sim_key() {
   static const crypto::RsaPrivateKey key = sim::generate_peer_friendly_key();

@@ -35,6 +35,14 @@ ClientSession::ClientSession(const HandshakeResult& key, crypto::Rng& rng, const
   sequencer_.ids().set_offset_ns(key.time_offset_ns);
 }
 
+HandshakeResult ClientSession::resume_state() const noexcept {
+  HandshakeResult state;
+  state.key = key_;
+  state.server_salt = salt_;
+  state.time_offset_ns = time_offset_ns();
+  return state;
+}
+
 void ClientSession::start_new_session() {
   std::uint8_t id[8];
   do {

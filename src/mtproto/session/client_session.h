@@ -72,6 +72,8 @@ class ClientSession {
   std::int64_t salt() const noexcept { return salt_; }
   std::int64_t time_offset_ns() const noexcept { return sequencer_.ids().offset_ns(); }
   const AuthKey& key() const noexcept { return key_; }
+  // What a later connection needs to go on with this auth key without a handshake: key, salt, clock offset.
+  HandshakeResult resume_state() const noexcept;
   const ClientSessionStats& stats() const noexcept { return stats_; }
 
   // Queues a query (a boxed TL function, any wrapper included). Content-related, so the server answers it.
