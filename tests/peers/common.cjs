@@ -394,8 +394,42 @@ async function modeIdle(newSession, args, errors) {
     rss_after_kb: rss1, rss_per_session_kb: round((rss1 - rss0) / Math.max(opened, 1), 1) };
 }
 
+// One session of a peer for modeIdle. `connect()` opens it, `nearest()` calls help.getNearestDc and `close()`
+// ends it; opening and checking both insist on an answer from the right DC.
+function idleSession(args, { connect, nearest, close }) {
+  const expectDc = async () => {
+    const r = await nearest();
+    if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
+  };
+  return { async open() { await connect(); await expectDc(); }, check: expectDc, close };
+}
+
+// Every mode but idle, on a connected peer: a first call (timed from t0, when connecting began), then the mode.
+async function runMode(peer, args, out, errors, t0) {
+  const first = await withTimeout(peer.nearest(), CALL_MS, 'first getNearestDc');
+  out.first_call_s = round(Number(process.hrtime.bigint() - t0) / 1e9, 3);
+  if (first.thisDc !== args.dc) errors.push(`first getNearestDc: this_dc ${first.thisDc}`);
+  const modes = {
+    test: () => modeTest(peer, args, errors),
+    seq: () => modeSeq(peer, args),
+    inflight: () => modeInflight(peer, args),
+    file: () => modeFile(peer, args, errors),
+  };
+  Object.assign(out, await modes[args.mode]());
+}
+
+// The end-of-run checks every peer shares: no bad_msg_notification, and in test mode at least the
+// bad_server_salts the sim was told to cause.
+function checkSession(out, args, errors, badSalts) {
+  checkBadMsgs(out, args, errors);
+  if (args.mode === 'test' && badSalts < args.minBadSalts) {
+    errors.push(`saw ${badSalts} bad_server_salt, want at least ${args.minBadSalts}`);
+  }
+}
+
 module.exports = {
   MIB, FILE_SIZE, IDS, LIMITS, MODES, NEGATIVE_CHECKS,
   parseArgs, loadReady, keyInfo, checkFingerprint, expectedBytes, describeDiff, planRequest,
   describe, cpuUs, CALL_MS, modeTest, modeSeq, modeInflight, modeFile, modeIdle, vmRssKb, withTimeout, TimeoutError, round, errText, log, finish, fatal, countBadMsg, checkBadMsgs,
+  idleSession, runMode, checkSession,
 };

@@ -188,18 +188,8 @@ async function main() {
   if (args.mode === 'idle') {
     Object.assign(out, await common.modeIdle(() => {
       const client = makeClient();
-      return {
-        async open() {
-          await connect(client);
-          const r = await adapter(client).nearest();
-          if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
-        },
-        async check() {
-          const r = await adapter(client).nearest();
-          if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
-        },
-        close: () => destroy(client),
-      };
+      return common.idleSession(args, {
+        connect: () => connect(client), nearest: () => adapter(client).nearest(), close: () => destroy(client) });
     }, args, errors));
     out.bad_salts = badSalts;
     return common.finish(PEER, out, errors);
@@ -209,14 +199,7 @@ async function main() {
   try {
     const t0 = process.hrtime.bigint();
     await connect(client);
-    const peer = adapter(client);
-    const first = await common.withTimeout(peer.nearest(), common.CALL_MS, 'first getNearestDc');
-    out.first_call_s = common.round(Number(process.hrtime.bigint() - t0) / 1e9, 3);
-    if (first.thisDc !== args.dc) errors.push(`first getNearestDc: this_dc ${first.thisDc}`);
-    if (args.mode === 'test') Object.assign(out, await common.modeTest(peer, args, errors));
-    else if (args.mode === 'seq') Object.assign(out, await common.modeSeq(peer, args));
-    else if (args.mode === 'inflight') Object.assign(out, await common.modeInflight(peer, args));
-    else if (args.mode === 'file') Object.assign(out, await common.modeFile(peer, args, errors));
+    await common.runMode(adapter(client), args, out, errors, t0);
   } catch (e) {
     out.bad_salts = badSalts;
     await destroy(client);
@@ -225,10 +208,7 @@ async function main() {
   const d = await destroy(client);
   if (d) errors.push(d);
   out.bad_salts = badSalts;
-  common.checkBadMsgs(out, args, errors);
-  if (args.mode === 'test' && badSalts < args.minBadSalts) {
-    errors.push(`saw ${badSalts} bad_server_salt, want at least ${args.minBadSalts}`);
-  }
+  common.checkSession(out, args, errors, badSalts);
   return common.finish(PEER, out, errors);
 }
 

@@ -178,19 +178,9 @@ async function main() {
   if (args.mode === 'idle') {
     Object.assign(out, await common.modeIdle(() => {
       const client = makeClient(onFatal);
-      return {
-        async open() {
-          // connect() resolves before the TCP connect; the first call() does the handshake.
-          await client.connect();
-          const r = await adapter(client).nearest();
-          if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
-        },
-        async check() {
-          const r = await adapter(client).nearest();
-          if (r.thisDc !== args.dc) throw new Error(`this_dc ${r.thisDc}`);
-        },
-        close: () => destroy(client),
-      };
+      // connect() resolves before the TCP connect; the first call() does the handshake.
+      return common.idleSession(args, {
+        connect: () => client.connect(), nearest: () => adapter(client).nearest(), close: () => destroy(client) });
     }, args, errors));
     Object.assign(out, { bad_salts: badSalts, reconnects });
     return common.finish(PEER, out, errors);
@@ -200,14 +190,7 @@ async function main() {
   try {
     const t0 = process.hrtime.bigint();
     await common.withTimeout(client.connect(), 30000, 'connect');
-    const peer = adapter(client);
-    const first = await common.withTimeout(peer.nearest(), common.CALL_MS, 'first getNearestDc');
-    out.first_call_s = common.round(Number(process.hrtime.bigint() - t0) / 1e9, 3);
-    if (first.thisDc !== args.dc) errors.push(`first getNearestDc: this_dc ${first.thisDc}`);
-    if (args.mode === 'test') Object.assign(out, await common.modeTest(peer, args, errors));
-    else if (args.mode === 'seq') Object.assign(out, await common.modeSeq(peer, args));
-    else if (args.mode === 'inflight') Object.assign(out, await common.modeInflight(peer, args));
-    else if (args.mode === 'file') Object.assign(out, await common.modeFile(peer, args, errors));
+    await common.runMode(adapter(client), args, out, errors, t0);
   } catch (e) {
     Object.assign(out, { bad_salts: badSalts, reconnects });
     await destroy(client);
@@ -216,10 +199,7 @@ async function main() {
   const d = await destroy(client);
   if (d) errors.push(d);
   Object.assign(out, { bad_salts: badSalts, reconnects });
-  common.checkBadMsgs(out, args, errors);
-  if (args.mode === 'test' && badSalts < args.minBadSalts) {
-    errors.push(`saw ${badSalts} bad_server_salt, want at least ${args.minBadSalts}`);
-  }
+  common.checkSession(out, args, errors, badSalts);
   if (args.mode === 'test' && reconnects > 1) {
     errors.push(`the connection broke ${reconnects} times`);
   }
