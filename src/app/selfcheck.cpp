@@ -1,7 +1,6 @@
 #include "app/selfcheck.h"
 
-#include "app/sim_check.h"
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -9,14 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "crypto/aes.h"
+#include "app/sim_check.h"
 #include "crypto/auth_key.h"
 #include "crypto/dh.h"
-#include "crypto/message_key.h"
-#include "crypto/pq.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
 #include "crypto/srp.h"
+#include "mtproto/clock.h"
+#include "mtproto/error.h"
+#include "mtproto/handshake/client_handshake.h"
+#include "mtproto/handshake/server_handshake.h"
+#include "mtproto/session/packet_crypto.h"
 #include "tl/api.h"
 #include "tl/json_bridge.h"
 #include "tl/sample.h"
@@ -36,13 +38,6 @@ std::array<std::uint8_t, N> random_array() {
   return a;
 }
 
-std::vector<std::uint8_t> big_endian(std::uint64_t v) {
-  std::vector<std::uint8_t> out;
-  for (int shift = 56; shift >= 0; shift -= 8)
-    if (!out.empty() || (v >> shift) & 0xff) out.push_back(static_cast<std::uint8_t>(v >> shift));
-  return out;
-}
-std::string as_string(std::span<const std::uint8_t> b) { return std::string(b.begin(), b.end()); }
 
 // Every schema entry: decode, re-encode byte for byte, JSON there and back.
 std::string check_schema() {
@@ -63,70 +58,51 @@ std::string check_schema() {
          ", populated and minimal, typed and JSON round trips byte-identical";
 }
 
-// The cryptography of creating an auth key, played by a client and a server in one process.
+// An auth key made by our client handshake against our server handshake, in one process.
 std::string check_handshake() {
-  const crypto::RsaPrivateKey server_key = crypto::RsaPrivateKey::generate(2048);
-  const crypto::RsaPublicKey public_key = server_key.public_key();
-
-  // Server: pq = p * q for the client to factor.
-  std::uint64_t p, q;
-  do p = crypto::random_u64() >> 33 | 0x40000000; while (!crypto::is_prime_u64(p));
-  do q = crypto::random_u64() >> 33 | 0x40000000; while (!crypto::is_prime_u64(q) || q == p);
-  const auto [fp, fq] = crypto::factorize_pq(p * q);
-  require(fp * fq == p * q && fp < fq, "pq factoring");
-
-  // Client: p_q_inner_data_dc under RSA_PAD; the server decrypts and decodes it.
-  tl::mt::p_q_inner_data_dc inner;
-  inner.pq = as_string(big_endian(p * q));
-  inner.p = as_string(big_endian(fp));
-  inner.q = as_string(big_endian(fq));
-  inner.nonce = random_array<16>();
-  inner.server_nonce = random_array<16>();
-  inner.new_nonce = random_array<32>();
-  inner.dc = 2;
-  tl::Writer w;
-  inner.tl_write(w);
-  const auto encrypted = crypto::rsa_pad_encrypt(public_key, w.data(), crypto::system_rng());
-  const auto decrypted = crypto::rsa_pad_decrypt(server_key, encrypted);
-  tl::Reader r(decrypted);
-  auto received = tl::mt::P_Q_inner_data::tl_read_boxed(r);
-  auto* dc_inner = dynamic_cast<tl::mt::p_q_inner_data_dc*>(received.get());
-  require(dc_inner && dc_inner->new_nonce == inner.new_nonce && dc_inner->dc == 2, "RSA_PAD + TL round trip");
-
-  // Diffie-Hellman on the standard prime, g = 3, every range check on both sides.
-  const auto& prime = crypto::kTelegramDhPrime;
-  const crypto::DhKey server_dh = crypto::make_dh_key(crypto::kTelegramDhG, prime, crypto::system_rng());
-  const crypto::DhKey client_dh = crypto::make_dh_key(crypto::kTelegramDhG, prime, crypto::system_rng());
-  const auto client_key = crypto::compute_auth_key(server_dh.g_a, client_dh.a, prime);
-  const auto server_auth_key = crypto::compute_auth_key(client_dh.g_a, server_dh.a, prime);
-  require(client_key == server_auth_key, "both sides derive the same auth key");
-  const auto hash1 = crypto::new_nonce_hash(inner.new_nonce, 1, client_key);
-  require(hash1 == crypto::new_nonce_hash(inner.new_nonce, 1, server_auth_key), "new_nonce_hash1");
-
-  char fingerprint[64];
-  std::snprintf(fingerprint, sizeof fingerprint, "%016llx",
-                static_cast<unsigned long long>(public_key.fingerprint()));
-  char key_id[32];
-  std::snprintf(key_id, sizeof key_id, "%016llx", static_cast<unsigned long long>(crypto::auth_key_id(client_key)));
-  return std::string("RSA key ") + fingerprint + ", pq factored, RSA_PAD, DH g=3, auth_key_id " + key_id;
+  auto config = std::make_shared<mtproto::handshake::ServerConfig>(
+      std::vector{crypto::RsaPrivateKey::generate(2048)}, 2, false);
+  mtproto::handshake::ClientOptions options;
+  options.server_keys.push_back(config->keys().front().key.public_key());
+  options.dc = 2;
+  mtproto::handshake::ClientHandshake client(options, crypto::system_rng(), mtproto::system_clock());
+  mtproto::handshake::ServerHandshake server(config, crypto::system_rng(), mtproto::system_clock());
+  std::vector<std::uint8_t> packet = client.start();
+  for (;;) {
+    auto reply = server.on_packet(packet);
+    require(reply.kind != mtproto::handshake::ServerReply::Kind::transport_error, "the server refused a step");
+    const auto step = client.on_packet(reply.packet);
+    if (step.done()) {
+      require(reply.result && reply.result->key.bytes == step.result->key.bytes, "both sides hold the same auth key");
+      char line[96];
+      std::snprintf(line, sizeof line, "RSA key %016llx, RSA_PAD, p_q_inner_data_dc, DH g=3, auth_key_id %016llx",
+                    static_cast<unsigned long long>(options.server_keys.front().fingerprint()),
+                    static_cast<unsigned long long>(step.result->key.id));
+      return line;
+    }
+    packet = step.send;
+  }
 }
 
-// One MTProto 2.0 message each way: msg_key, KDF, AES-256-IGE, and the receiver's checks.
+// One MTProto 2.0 message each way through the session's sealing and opening, and a flipped bit refused.
 std::string check_message_encryption() {
-  const auto auth_key = random_array<256>();
+  mtproto::AuthKey key;
+  crypto::random_bytes(key.bytes);
+  key.id = crypto::auth_key_id(key.bytes);
+  const std::vector<std::uint8_t> body(64, 0x5a);
   for (crypto::MsgDirection x : {crypto::MsgDirection::kClientToServer, crypto::MsgDirection::kServerToClient}) {
-    std::vector<std::uint8_t> plain(32 + 64 + 16);  // header + body + padding, multiple of 16
-    crypto::random_bytes(plain);
-    const auto key = crypto::msg_key(auth_key, x, plain);
-    const auto kv = crypto::kdf_v2(auth_key, key, x);
-    std::vector<std::uint8_t> cipher(plain.size()), back(plain.size());
-    crypto::AesIge(kv.key).encrypt(kv.iv, plain, cipher);
-    const auto rkv = crypto::kdf_v2(auth_key, key, x);
-    crypto::AesIge(rkv.key).decrypt(rkv.iv, cipher, back);
-    require(back == plain && crypto::msg_key(auth_key, x, back) == key, "message decrypts and msg_key verifies");
-    cipher[20] ^= 1;
-    crypto::AesIge(rkv.key).decrypt(rkv.iv, cipher, back);
-    require(crypto::msg_key(auth_key, x, back) != key, "a flipped bit fails the msg_key check");
+    std::vector<std::uint8_t> packet, plain;
+    mtproto::session::seal(key, x, {1, 2, 4, 1}, body, crypto::system_rng(), packet);
+    const auto opened = mtproto::session::open(key, x, packet, plain);
+    require(std::equal(body.begin(), body.end(), opened.body.begin(), opened.body.end()), "message decrypts");
+    packet[30] ^= 1;
+    bool refused = false;
+    try {
+      mtproto::session::open(key, x, packet, plain);
+    } catch (const mtproto::ProtocolError&) {
+      refused = true;
+    }
+    require(refused, "a flipped bit fails the msg_key check");
   }
   return "both directions; a flipped bit is caught by the msg_key check";
 }

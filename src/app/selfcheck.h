@@ -1,5 +1,5 @@
-// `mtpipe selfcheck`: exercises the TL and crypto layers end to end (both sides of a handshake's
-// cryptography, message encryption, 2FA, and every schema entry), then our MTProto client against the
+// `mtpipe selfcheck`: exercises the TL, crypto and MTProto layers end to end (every schema entry, our
+// client and server handshakes against each other, message encryption, 2FA), then our client against the
 // embedded sim, and prints a summary.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "sim/sim_options.h"
 
+#include <algorithm>
+
 namespace mtpipe::sim {
 namespace {
 
@@ -16,17 +18,9 @@ constexpr SessionFaultName kSessionFaults[] = {
 };
 
 // Flags are spelled with dashes; the handshake's fault names use underscores.
-std::string underscored(std::string_view name) {
+std::string with(std::string_view name, char from, char to) {
   std::string s(name);
-  for (auto& c : s)
-    if (c == '-') c = '_';
-  return s;
-}
-
-std::string dashed(std::string_view name) {
-  std::string s(name);
-  for (auto& c : s)
-    if (c == '_') c = '-';
+  std::replace(s.begin(), s.end(), from, to);
   return s;
 }
 
@@ -43,7 +37,7 @@ bool add_fault(SimFaults& faults, std::string_view name) {
       return true;
     }
   }
-  if (const auto f = mtproto::handshake::fault_from_string(underscored(name))) {
+  if (const auto f = mtproto::handshake::fault_from_string(with(name, '-', '_'))) {
     faults.handshake.set(*f);
     return true;
   }
@@ -52,7 +46,7 @@ bool add_fault(SimFaults& faults, std::string_view name) {
 
 std::vector<std::string> fault_names() {
   std::vector<std::string> names;
-  for (const auto f : mtproto::handshake::kAllFaults) names.push_back(dashed(mtproto::handshake::to_string(f)));
+  for (const auto f : mtproto::handshake::kAllFaults) names.push_back(with(mtproto::handshake::to_string(f), '_', '-'));
   for (const auto& f : kSessionFaults) names.emplace_back(f.name);
   names.emplace_back("transport-error-404");
   return names;
