@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev                    # Asio coroutines (never the 1.74 names)
   python3-telethon                    # peer tests: Telethon 1.25.1 against the sim
+  libsqlitecpp-dev                    # session files (and the embedded store)
+  dante-server tinyproxy              # proxy tests: real SOCKS5 and HTTP CONNECT proxies on loopback
 )
 # Node.js and npm fetch the pinned schema package. A machine may already have them from another
 # source (e.g. a nodejs package with npm bundled); Debian's npm would conflict with that one.
