@@ -3,6 +3,7 @@
 
 #include "app/probe_command.h"
 #include "app/selfcheck.h"
+#include "app/sessions_command.h"
 #include "app/sim_command.h"
 #include "app/tl_command.h"
 #include "obs/log.h"
@@ -86,6 +87,35 @@ int main(int argc, char** argv) {
   probe->add_option("--timeout-ms", probe_opts.timeout_ms, "Per step")->capture_default_str();
   probe->add_flag("--json", probe_opts.json, "One JSON object instead of text");
   probe->callback([&] { rc = mtpipe::app::run_probe(probe_opts); });
+
+  mtpipe::app::SessionsOptions sessions_opts;
+  auto* sessions = app.add_subcommand("sessions", "Account session files: list, import from Telethon, export, check");
+  sessions->require_subcommand(1);
+  sessions->fallthrough();  // --sessions-dir may come after the subcommand too
+  sessions->add_option("--sessions-dir", sessions_opts.sessions_dir, "One <account>.session file per account")
+      ->envname("MTPIPE_SESSIONS_DIR")->capture_default_str();
+  auto* sessions_list = sessions->add_subcommand("list", "One line per account: home DC, user, keys, peers, file mode");
+  sessions_list->add_flag("--json", sessions_opts.json, "A JSON array instead of text");
+  sessions_list->callback([&] { rc = mtpipe::app::sessions_list(sessions_opts); });
+  auto* sessions_import = sessions->add_subcommand(
+      "import", "Import a Telethon .session file or StringSession (standard input when no source is given)");
+  sessions_import->add_option("--account", sessions_opts.account, "Name of the new account")->required();
+  auto* telethon_file = sessions_import->add_option("--telethon-file", sessions_opts.telethon_file,
+                                                    "A Telethon .session (SQLite) file");
+  auto* string_session = sessions_import->add_option("--string-session", sessions_opts.string_session,
+                                                     "A Telethon StringSession (visible in ps; prefer the others)");
+  auto* string_session_env = sessions_import->add_option(
+      "--string-session-env", sessions_opts.string_session_env, "Name of an environment variable holding one");
+  telethon_file->excludes(string_session)->excludes(string_session_env);
+  string_session->excludes(string_session_env);
+  sessions_import->add_flag("--force", sessions_opts.force, "Replace an existing account");
+  sessions_import->callback([&] { rc = mtpipe::app::sessions_import(sessions_opts); });
+  auto* sessions_export = sessions->add_subcommand("export", "Print the account as a Telethon StringSession (a secret)");
+  sessions_export->add_option("--account", sessions_opts.account, "Account name")->required();
+  sessions_export->callback([&] { rc = mtpipe::app::sessions_export(sessions_opts); });
+  auto* sessions_check = sessions->add_subcommand("check", "Check a session file offline; non-zero exit on a problem");
+  sessions_check->add_option("--account", sessions_opts.account, "Account name")->required();
+  sessions_check->callback([&] { rc = mtpipe::app::sessions_check(sessions_opts); });
 
   CLI11_PARSE(app, argc, argv);
   return rc;
