@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -56,12 +57,21 @@ class RpcError : public std::runtime_error {
   bool is_account_dead() const noexcept;
   bool is_internal() const noexcept { return kind_ == RpcErrorKind::internal || kind_ == RpcErrorKind::timeout; }
 
+  // For a wait error handed back to the caller: the moment the method may be sent again.
+  std::optional<std::chrono::steady_clock::time_point> retry_at() const noexcept { return retry_at_; }
+  void set_retry_at(std::chrono::steady_clock::time_point when) noexcept { retry_at_ = when; }
+  // True when the request was never sent: the account refused it locally because its flood wait still runs.
+  bool held_locally() const noexcept { return held_locally_; }
+  void set_held_locally() noexcept { held_locally_ = true; }
+
  private:
   RpcError(RpcErrorKind kind, std::int32_t code, std::string message, std::optional<std::int32_t> value);
   RpcErrorKind kind_;
   std::int32_t code_;
   std::string message_;
   std::optional<std::int32_t> value_;
+  std::optional<std::chrono::steady_clock::time_point> retry_at_;
+  bool held_locally_ = false;
 };
 
 }  // namespace mtpipe::client

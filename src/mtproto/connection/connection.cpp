@@ -296,7 +296,11 @@ void Connection::deliver(std::vector<session::SessionEvent>& events) {
         w->resume();
       }
     }
-    // Updates and new-session notices belong to the account layer, which is not wired to this core yet.
+    else if (auto* u = std::get_if<session::Update>(&event)) {
+      if (on_push_) on_push_(Push{Push::Kind::update, std::move(u->body)});
+    } else if (std::holds_alternative<session::NewSession>(event)) {
+      if (on_push_) on_push_(Push{Push::Kind::new_session, {}});
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -56,6 +57,14 @@ struct ConnectionStats {
   session::ClientSessionStats session;
 };
 
+// What the server sent unasked: an update (the boxed object), or the notice that it created a new session for
+// us, after which updates may have been missed (core.telegram.org/api/updates).
+struct Push {
+  enum class Kind : std::uint8_t { update, new_session };
+  Kind kind;
+  std::vector<std::uint8_t> body;
+};
+
 // One TCP connection to a DC carrying one MTProto session: the transport codec, the handshake (when no key is
 // given) and the encrypted session, driven by Asio coroutines on one executor (not thread-safe; everything
 // runs on the connection's executor). call() sends a query and awaits its answer with a timeout; any number of
@@ -83,6 +92,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<typename F::Result> invoke(const F& function, std::chrono::milliseconds timeout) {
     return call_as<F>(tl::serialize(function), timeout);
   }
+
+  // Receives what the server pushes, on the connection's executor. Set before start(); may be empty.
+  void on_push(std::function<void(Push)> handler) { on_push_ = std::move(handler); }
 
   // Closes the socket; every waiting call fails with connection_lost. Idempotent.
   void close(const std::string& reason = "closed by the client");
@@ -138,6 +150,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string close_reason_;
   std::optional<Refusal> refusal_;
   ConnectionStats stats_;
+  std::function<void(Push)> on_push_;
 };
 
 }  // namespace mtpipe::mtproto

@@ -1,0 +1,335 @@
+#include "client/client.h"
+
+#include <boost/asio/this_coro.hpp>
+#include <map>
+
+#include "client/dc_link.h"
+#include "client/flood_memory.h"
+#include "client/rpc_error.h"
+#include "client/wake_signal.h"
+#include "mtproto/session/message_unpack.h"
+#include "tl/api.h"
+#include "tl/schema_table.h"
+
+namespace mtpipe::client {
+namespace asio = boost::asio;
+using mtproto::CallError;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+std::string method_name(std::uint32_t id) {
+  const auto* entry = tl::schema::find(id);
+  return entry ? std::string(entry->name) : "method#" + std::to_string(id);
+}
+
+std::chrono::milliseconds until(SteadyClock::time_point deadline) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  return std::max(left, std::chrono::milliseconds(1));
+}
+
+// PHONE/USER/NETWORK_MIGRATE move the account; FILE/STATS_MIGRATE send just this request elsewhere.
+bool moves_home(RpcErrorKind kind) {
+  return kind == RpcErrorKind::phone_migrate || kind == RpcErrorKind::user_migrate ||
+         kind == RpcErrorKind::network_migrate;
+}
+
+}  // namespace
+
+class ClientCore final : public LinkHost, public std::enable_shared_from_this<ClientCore> {
+ public:
+  ClientCore(asio::any_io_executor executor, ClientOptions options, SessionData session, crypto::Rng& rng,
+             const mtproto::Clock& clock)
+      : executor_(std::move(executor)), options_(std::move(options)), session_(std::move(session)), rng_(rng),
+        clock_(clock) {
+    if (session_.home_dc == 0) session_.home_dc = options_.network.default_dc;
+  }
+
+  // ---- LinkHost ----
+  const ClientOptions& options() const override { return options_; }
+  crypto::Rng& rng() override { return rng_; }
+  const mtproto::Clock& clock() const override { return clock_; }
+  ClientStats& stats() override { return stats_; }
+  std::optional<net::Endpoint> address(std::int32_t dc) const override {
+    if (const auto* a = session_.address(dc)) return net::Endpoint{a->host, a->port};
+    for (const auto& a : options_.network.bootstrap)
+      if (a.dc_id == dc && !a.media_only) return net::Endpoint{a.host, a.port};
+    return std::nullopt;
+  }
+  std::optional<mtproto::HandshakeResult> saved_key(std::int32_t dc) const override {
+    const auto it = session_.dcs.find(dc);
+    if (it == session_.dcs.end()) return std::nullopt;
+    mtproto::HandshakeResult r;
+    r.key = it->second.key;
+    r.server_salt = it->second.server_salt;
+    r.time_offset_ns = it->second.time_offset_ns;
+    r.dc = dc;
+    return r;
+  }
+  void key_created(std::int32_t dc, const mtproto::HandshakeResult& key) override {
+    session_.dcs[dc] = DcAuth{key.key, key.server_salt, key.time_offset_ns, false};
+    changed();
+  }
+  void pushed(std::int32_t dc, mtproto::Push push) override {
+    ++stats_.updates;
+    if (on_update_) on_update_(PushedUpdate{dc, std::move(push)});
+  }
+
+  // ---- the account ----
+  asio::awaitable<std::vector<std::uint8_t>> call(std::vector<std::uint8_t> query, CallOptions call_options);
+
+  SessionData snapshot() const {
+    SessionData s = session_;
+    for (const auto& [dc, link] : links_) {
+      const auto state = link->resume_state();
+      auto it = s.dcs.find(dc);
+      if (!state || it == s.dcs.end() || it->second.key.id != state->key.id) continue;
+      it->second.server_salt = state->server_salt;
+      it->second.time_offset_ns = state->time_offset_ns;
+    }
+    return s;
+  }
+  void set_logged_in(std::int64_t user_id, bool bot) {
+    session_.user_id = user_id;
+    session_.bot = bot;
+    session_.dcs[session_.home_dc].authorized = true;
+    changed();
+  }
+  void set_logged_out() {
+    session_.user_id.reset();
+    for (auto& [dc, auth] : session_.dcs) auth.authorized = false;
+    changed();
+  }
+  std::int32_t home_dc() const { return session_.home_dc; }
+  void close() {
+    closed_ = true;
+    for (auto& [dc, link] : links_) link->close();
+    links_.clear();
+    imported_.notify_all();
+  }
+
+  std::function<void(PushedUpdate)> on_update_;
+  std::function<void(const SessionData&)> on_session_changed_;
+
+ private:
+  DcLink& link(std::int32_t dc) {
+    auto& slot = links_[dc];
+    if (!slot) slot = std::make_shared<DcLink>(executor_, dc, weak_from_this());
+    return *slot;
+  }
+  void changed() {
+    if (on_session_changed_) on_session_changed_(snapshot());
+  }
+  std::optional<ClientProxy> client_proxy() const {
+    if (!options_.proxy || options_.proxy->kind != net::ProxyUrl::Kind::mtproxy) return std::nullopt;
+    return ClientProxy{options_.proxy->endpoint.host, options_.proxy->endpoint.port};
+  }
+
+  // One send on `dc`'s connection, with initConnection when the connection is new. Throws CallError.
+  asio::awaitable<std::vector<std::uint8_t>> send_once(std::int32_t dc, std::span<const std::uint8_t> query,
+                                                       SteadyClock::time_point deadline,
+                                                       std::shared_ptr<mtproto::Connection>& used);
+  // Makes the account's login valid on `dc` (export from home, import there), once per DC. Single flight.
+  asio::awaitable<void> authorize_on(std::int32_t dc, SteadyClock::time_point deadline);
+  void move_home(std::int32_t dc) {
+    session_.home_dc = dc;
+    ++stats_.migrations;
+    changed();
+  }
+
+  asio::any_io_executor executor_;
+  ClientOptions options_;
+  SessionData session_;
+  crypto::Rng& rng_;
+  const mtproto::Clock& clock_;
+  ClientStats stats_;
+  FloodMemory flood_;
+  std::map<std::int32_t, std::shared_ptr<DcLink>> links_;
+  std::map<std::int32_t, bool> importing_;
+  WakeSignal imported_;
+  bool closed_ = false;
+};
+
+asio::awaitable<std::vector<std::uint8_t>> ClientCore::send_once(std::int32_t dc, std::span<const std::uint8_t> query,
+                                                                 SteadyClock::time_point deadline,
+                                                                 std::shared_ptr<mtproto::Connection>& used) {
+  DcLink& l = link(dc);
+  auto connection = co_await l.connection(deadline);
+  used = connection;
+  std::vector<std::uint8_t> wire = l.needs_init(*connection)
+                                       ? wrap_init_connection(query, options_.api, tl::kLayer, client_proxy())
+                                       : std::vector<std::uint8_t>(query.begin(), query.end());
+  auto answer = co_await connection->call(std::move(wire), until(deadline));
+  link(dc).answered(*connection);
+  co_return answer;
+}
+
+asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::time_point deadline) {
+  const auto self = shared_from_this();
+  for (;;) {
+    if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
+    const auto it = session_.dcs.find(dc);
+    if (!session_.logged_in() || dc == session_.home_dc || (it != session_.dcs.end() && it->second.authorized))
+      co_return;
+    if (!importing_[dc]) break;
+    if (!co_await imported_.wait(deadline))
+      throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + " took longer than the call's timeout");
+  }
+  importing_[dc] = true;
+  std::optional<RpcError> failed_rpc;
+  std::optional<CallError> failed;
+  try {
+    tl::api::auth::exportAuthorization ex;
+    ex.dc_id = dc;
+    std::shared_ptr<mtproto::Connection> used;
+    const auto exported_bytes = co_await send_once(session_.home_dc, tl::serialize(ex), deadline, used);
+    tl::Reader r(exported_bytes);
+    const auto result = tl::api::auth::exportAuthorization::tl_read_result(r);
+    const auto* exported = dynamic_cast<const tl::api::auth::exportedAuthorization*>(result.get());
+    if (!exported) throw CallError(CallError::Kind::refused, "auth.exportAuthorization answered an unexpected type");
+    tl::api::auth::importAuthorization im;
+    im.id = exported->id;
+    im.bytes = exported->bytes;
+    (void)co_await send_once(dc, tl::serialize(im), deadline, used);
+    session_.dcs[dc].authorized = true;
+    ++stats_.authorizations_imported;
+  } catch (const CallError& e) {
+    if (e.kind() == CallError::Kind::rpc_error)
+      failed_rpc = RpcError::from_server(e.rpc_code(), e.rpc_message());
+    else
+      failed = e;
+  }
+  importing_[dc] = false;
+  imported_.notify_all();
+  if (failed_rpc) throw *failed_rpc;
+  if (failed) throw *failed;
+  changed();
+}
+
+asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uint8_t> query, CallOptions call_options) {
+  const auto self = shared_from_this();  // the account outlives its calls
+  const std::uint32_t method = mtproto::session::constructor_of(query);
+  const auto deadline = SteadyClock::now() + call_options.timeout.value_or(options_.request_timeout);
+  std::optional<std::int32_t> pinned_dc = call_options.dc;
+  int failures = 0, migrations = 0;
+  ++stats_.calls;
+  for (;;) {
+    if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
+    // A method whose flood wait still runs is not sent: a short rest is slept, a long one handed back.
+    if (const auto until_t = flood_.blocked_until(method, SteadyClock::now())) {
+      const auto rest = *until_t - SteadyClock::now();
+      if (rest <= std::chrono::duration<double>(options_.sleep_threshold_s) && *until_t < deadline) {
+        ++stats_.flood_sleeps;
+        co_await sleep_for(rest);
+        continue;
+      }
+      const auto seconds = std::chrono::ceil<std::chrono::seconds>(rest).count();
+      auto held = RpcError::from_server(420, "FLOOD_WAIT_" + std::to_string(seconds));
+      held.set_retry_at(*until_t);
+      held.set_held_locally();
+      ++stats_.flood_blocked_locally;
+      ++stats_.failed;
+      throw held;
+    }
+    const std::int32_t dc = pinned_dc.value_or(session_.home_dc);
+    co_await authorize_on(dc, deadline);
+
+    std::optional<CallError> error;
+    std::shared_ptr<mtproto::Connection> used;
+    try {
+      auto answer = co_await send_once(dc, query, deadline, used);
+      ++stats_.ok;
+      co_return answer;
+    } catch (const CallError& e) {
+      error = e;
+    }
+
+    if (error->kind() == CallError::Kind::timeout) {
+      ++stats_.failed;
+      throw RpcError::timed_out(method_name(method) + ": " + error->what());
+    }
+    if (error->kind() == CallError::Kind::cancelled) {
+      ++stats_.failed;
+      throw *error;
+    }
+    if (error->kind() != CallError::Kind::rpc_error) {
+      // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
+      if (used) link(dc).lost(used);
+      if (!call_options.resend_after_reconnect || ++failures > options_.retry_max) {
+        ++stats_.failed;
+        throw *error;
+      }
+      ++stats_.resent_after_reconnect;
+      continue;
+    }
+
+    auto rpc = RpcError::from_server(error->rpc_code(), error->rpc_message());
+    const auto kind = rpc.kind();
+    if (rpc.is_migrate() && rpc.value() && ++migrations <= options_.max_migrations) {
+      const std::int32_t target = *rpc.value();
+      if (moves_home(kind) && !pinned_dc) {
+        // The account lives elsewhere: carry the login over (when there is one), then make that DC home.
+        if (session_.logged_in()) co_await authorize_on(target, deadline);
+        move_home(target);
+      } else {
+        ++stats_.migrations;
+        pinned_dc = target;
+      }
+      continue;
+    }
+    if (rpc.is_wait() && kind != RpcErrorKind::slowmode_wait) {
+      const auto now = SteadyClock::now();
+      flood_.record(method, rpc, now);
+      const auto decision = decide_wait(rpc, options_.sleep_threshold_s);
+      if (decision.sleep && now + decision.wait < deadline) {
+        ++stats_.flood_sleeps;
+        co_await sleep_for(decision.wait);
+        continue;
+      }
+      rpc.set_retry_at(now + decision.wait);
+      ++stats_.flood_surfaced;
+      ++stats_.failed;
+      throw rpc;
+    }
+    if (kind == RpcErrorKind::auth_key_unregistered && dc != session_.home_dc && session_.logged_in() &&
+        session_.dcs[dc].authorized && failures++ < options_.retry_max) {
+      // The other DC forgot our imported login: import it again.
+      session_.dcs[dc].authorized = false;
+      continue;
+    }
+    if (rpc.is_internal() && ++failures <= options_.retry_max) {
+      ++stats_.retried_internal;
+      std::array<std::uint8_t, 1> draw{};
+      rng_.fill(draw);
+      co_await sleep_for(backoff_delay(options_.reconnect, failures, draw[0] / 256.0));
+      continue;
+    }
+    ++stats_.failed;
+    throw rpc;
+  }
+}
+
+// ---- Client ----
+
+Client::Client(asio::any_io_executor executor, ClientOptions options, SessionData session, crypto::Rng& rng,
+               const mtproto::Clock& clock)
+    : core_(std::make_shared<ClientCore>(std::move(executor), std::move(options), std::move(session), rng, clock)) {}
+
+Client::~Client() { core_->close(); }
+
+asio::awaitable<std::vector<std::uint8_t>> Client::call(std::vector<std::uint8_t> query, CallOptions options) {
+  return core_->call(std::move(query), std::move(options));
+}
+
+void Client::on_update(std::function<void(PushedUpdate)> handler) { core_->on_update_ = std::move(handler); }
+void Client::on_session_changed(std::function<void(const SessionData&)> handler) {
+  core_->on_session_changed_ = std::move(handler);
+}
+SessionData Client::session() const { return core_->snapshot(); }
+void Client::set_logged_in(std::int64_t user_id, bool bot) { core_->set_logged_in(user_id, bot); }
+void Client::set_logged_out() { core_->set_logged_out(); }
+std::int32_t Client::home_dc() const { return core_->home_dc(); }
+const ClientStats& Client::stats() const { return core_->stats(); }
+void Client::close() { core_->close(); }
+
+}  // namespace mtpipe::client

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "client/backoff.h"
+#include "client/init_connection.h"
+#include "client/session_data.h"
+#include "crypto/rsa.h"
+#include "mtproto/transport/framing.h"
+#include "net/proxy_url.h"
+
+namespace mtpipe::client {
+
+// Which Telegram the client talks to: where its DCs are before help.getConfig says more, and the RSA keys we
+// trust for handshakes (Telegram's production keys, or the sim's own key from its ready file).
+struct Network {
+  std::vector<DcAddress> bootstrap;
+  std::vector<crypto::RsaPublicKey> server_keys;
+  bool test_dcs = false;         // the handshake's dc field is +10000 on test DCs
+  std::int32_t default_dc = 2;   // the home DC of a session that has none yet
+};
+
+struct ClientOptions {
+  Network network;
+  ApiIdentity api;
+  mtproto::transport::TransportSpec transport;
+  std::optional<net::ProxyUrl> proxy;
+  std::chrono::milliseconds connect_timeout{10'000};  // dial + proxy handshake + MTProto handshake
+  std::chrono::milliseconds request_timeout{30'000};  // default for invoke(); everything a call does fits in it
+  BackoffPolicy reconnect;                            // between connection attempts to one DC
+  int retry_max = 5;                                  // MTPROTO_RETRY_MAX: re-sends after lost connections and 5xx
+  double sleep_threshold_s = 1.5;                     // MTPROTO_SLEEP_THRESHOLD
+  int max_migrations = 5;                             // *_MIGRATE answers followed per call before giving up
+};
+
+// Per call.
+struct CallOptions {
+  std::optional<std::chrono::milliseconds> timeout;  // instead of ClientOptions::request_timeout
+  std::optional<std::int32_t> dc;                     // send to this DC instead of the home DC
+  // A request whose connection dropped before its answer is re-sent on the next connection (within its timeout
+  // and the retry budget). Switch off for requests that must never run twice (sending a message).
+  bool resend_after_reconnect = true;
+};
+
+}  // namespace mtpipe::client

@@ -1,0 +1,135 @@
+#include "client/dc_link.h"
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "client/client.h"
+#include "mtproto/byte_order.h"
+#include "net/route.h"
+
+namespace mtpipe::client {
+namespace asio = boost::asio;
+using mtproto::CallError;
+
+DcLink::DcLink(asio::any_io_executor executor, std::int32_t dc, std::weak_ptr<LinkHost> host)
+    : executor_(std::move(executor)), dc_(dc), host_(std::move(host)), backoff_(executor_) {}
+
+asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::chrono::steady_clock::time_point deadline) {
+  const auto self = shared_from_this();  // the link must outlive the wait even if its account closes
+  for (;;) {
+    if (connection_ && connection_->open()) co_return connection_;
+    if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
+    const std::uint64_t attempts_before = attempts_;
+    if (!connecting_) {
+      connecting_ = true;
+      asio::co_spawn(executor_, connect(self), asio::detached);
+    }
+    const bool woken = co_await changed_.wait(deadline);
+    if (!woken) {
+      throw CallError(CallError::Kind::timeout, "DC " + std::to_string(dc_) + " not reachable within the call's timeout" +
+                                                    (last_error_.empty() ? "" : " (last attempt: " + last_error_ + ")"));
+    }
+    const bool up = connection_ && connection_->open();
+    if (!up && attempts_ != attempts_before)
+      throw CallError(CallError::Kind::connection_lost, "DC " + std::to_string(dc_) + ": " + last_error_);
+  }
+}
+
+asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> self) {  // self: kept alive
+  auto host = host_.lock();
+  if (host && failures_ > 0) {
+    std::array<std::uint8_t, 4> draw{};
+    host->rng().fill(draw);
+    const double unit = static_cast<double>(mtproto::load_le<std::uint32_t>(draw.data())) / 4294967296.0;
+    backoff_.expires_after(backoff_delay(host->options().reconnect, failures_, unit));
+    boost::system::error_code ignored;  // close() cancels the pause
+    co_await backoff_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  std::string error;
+  if (!host || closed_) {
+    error = "the account's client is closed";
+  } else {
+    try {
+      auto opened = co_await open(host);
+      if (closed_) {
+        opened->close("the account's client is closed");
+        error = "the account's client is closed";
+      } else {
+        connection_ = std::move(opened);
+        initialized_ = false;
+        failures_ = 0;
+        ++host->stats().connects;
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!error.empty()) {
+    ++failures_;
+    if (host) ++host->stats().connect_failures;
+  }
+  last_error_ = error;
+  connecting_ = false;
+  ++attempts_;
+  changed_.notify_all();
+}
+
+asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_ptr<LinkHost> host) {
+  const ClientOptions& options = host->options();
+  const auto target = host->address(dc_);
+  if (!target) throw std::runtime_error("no address known for DC " + std::to_string(dc_));
+  const std::int32_t wire_dc = options.network.test_dcs ? dc_ + 10000 : dc_;
+
+  mtproto::ConnectionOptions copts;
+  copts.transport = options.transport;
+  copts.handshake.server_keys = options.network.server_keys;
+  copts.handshake.dc = wire_dc;
+  copts.handshake_timeout = options.connect_timeout;
+  if (options.proxy && options.proxy->kind == net::ProxyUrl::Kind::mtproxy) {
+    copts.proxy = options.proxy->secret;
+    copts.proxy_dc = static_cast<std::int16_t>(wire_dc);
+  }
+  auto socket = co_await net::dial_route(executor_, options.proxy, *target, options.connect_timeout);
+  auto connection = mtproto::Connection::create(std::move(socket), std::move(copts), host->rng(), host->clock());
+  connection->on_push([weak = host_, dc = dc_](mtproto::Push push) {
+    if (auto h = weak.lock()) h->pushed(dc, std::move(push));
+  });
+  const auto saved = host->saved_key(dc_);
+  const auto key = co_await connection->start(saved);
+  if (!saved) {
+    ++host->stats().handshakes;
+    host->key_created(dc_, key);
+  }
+  co_return connection;
+}
+
+void DcLink::lost(const std::shared_ptr<mtproto::Connection>& connection) {
+  if (connection_ != connection) return;
+  connection_->close("lost");
+  connection_.reset();
+}
+
+bool DcLink::needs_init(const mtproto::Connection& connection) const noexcept {
+  return connection_.get() != &connection || !initialized_;
+}
+
+void DcLink::answered(const mtproto::Connection& connection) noexcept {
+  if (connection_.get() == &connection) initialized_ = true;
+}
+
+std::optional<mtproto::HandshakeResult> DcLink::resume_state() const {
+  if (!connection_ || !connection_->session()) return std::nullopt;
+  return connection_->session()->resume_state();
+}
+
+void DcLink::close() {
+  closed_ = true;
+  if (connection_) connection_->close("the account's client is closed");
+  backoff_.cancel();
+  changed_.notify_all();
+}
+
+}  // namespace mtpipe::client

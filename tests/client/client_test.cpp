@@ -1,0 +1,184 @@
+// The account Client against the in-process sim: DC links, saved keys, re-sends after lost connections,
+// timeouts, cancellation.
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "chaos_relay.h"
+#include "client_fixture.h"
+#include "tl/api.h"
+
+namespace mtpipe::testing {
+namespace {
+
+namespace api = tl::api;
+using client::Client;
+
+std::int32_t nearest_dc_this(asio::io_context& io, Client& client, client::CallOptions options = {}) {
+  return run(io, [&]() -> asio::awaitable<std::int32_t> {
+    const auto answer = co_await client.invoke(api::help::getNearestDc{}, options);
+    co_return dynamic_cast<const api::nearestDc&>(*answer).this_dc;
+  }());
+}
+
+std::uint64_t handshakes(SimFixture& sim) {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < sim.server().cluster().dcs.size(); ++i) n += sim.server().dc(i).stats.handshakes;
+  return n;
+}
+
+TEST(Client, CallsTheHomeDcAndSavesTheNewKey) {
+  SimFixture sim;
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  int saves = 0;
+  std::optional<client::SessionData> saved;
+  client.on_session_changed([&](const client::SessionData& s) {
+    ++saves;
+    saved = s;
+  });
+  EXPECT_EQ(nearest_dc_this(io, client), 2);
+  EXPECT_EQ(client.stats().handshakes, 1u);
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->home_dc, 2);
+  ASSERT_EQ(saved->dcs.count(2), 1u);
+  EXPECT_NE(saved->dcs.at(2).key.id, 0u);
+  EXPECT_FALSE(saved->dcs.at(2).authorized);
+  EXPECT_GE(saves, 1);
+}
+
+TEST(Client, ARestartReusesTheSavedKeyWithoutAHandshake) {
+  SimFixture sim;
+  asio::io_context io;
+  client::SessionData saved;
+  {
+    Client first(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+    EXPECT_EQ(nearest_dc_this(io, first), 2);
+    saved = first.session();
+  }
+  const auto before = handshakes(sim);
+  Client second(io.get_executor(), client_options(sim), saved, crypto::system_rng(), mtproto::system_clock());
+  EXPECT_EQ(nearest_dc_this(io, second), 2);
+  EXPECT_EQ(second.stats().handshakes, 0u);
+  EXPECT_EQ(handshakes(sim), before);
+}
+
+TEST(Client, ARequestForAnotherDcOpensALinkThere) {
+  SimFixture sim;
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  client::CallOptions on3;
+  on3.dc = 3;
+  EXPECT_EQ(nearest_dc_this(io, client, on3), 3);
+  EXPECT_EQ(nearest_dc_this(io, client), 2);
+  const auto session = client.session();
+  EXPECT_EQ(session.dcs.count(2), 1u);
+  EXPECT_EQ(session.dcs.count(3), 1u);
+  EXPECT_EQ(session.home_dc, 2);
+}
+
+// Ten requests in flight when the connection dies: each is re-sent on a new connection and answered.
+// An account on DC 2 reached through a ChaosRelay, with one request answered (so its connection is up).
+struct RelayedAccount {
+  SimFixture sim;
+  asio::io_context io;
+  ChaosRelay relay{io, sim.port(2)};
+  Client client{io.get_executor(), client_options(sim, {{2, relay.port()}}), {}, crypto::system_rng(),
+                mtproto::system_clock()};
+  RelayedAccount() { EXPECT_EQ(nearest_dc_this(io, client), 2); }
+};
+
+TEST(Client, RequestsInFlightAreResentAfterTheConnectionDies) {
+  RelayedAccount a;
+  a.relay.set_mode(ChaosRelay::Mode::kill_next_answer);
+  int answered = 0;
+  run_all(a.io, 10, [&]() -> asio::awaitable<void> {
+    const auto answer = co_await a.client.invoke(api::help::getNearestDc{});
+    if (dynamic_cast<const api::nearestDc&>(*answer).this_dc == 2) ++answered;
+  });
+  EXPECT_EQ(a.relay.kills(), 1);
+  EXPECT_EQ(answered, 10);
+  EXPECT_GE(a.client.stats().resent_after_reconnect, 1u);
+  EXPECT_EQ(a.relay.accepted(), 2);
+}
+
+TEST(Client, ARequestThatMustNotRunTwiceFailsWhenItsConnectionDies) {
+  RelayedAccount a;
+  a.relay.set_mode(ChaosRelay::Mode::kill_next_answer);
+  client::CallOptions once;
+  once.resend_after_reconnect = false;
+  const auto error = run_catching(a.io, [&]() -> asio::awaitable<void> {
+    (void)co_await a.client.invoke(api::help::getNearestDc{}, once);
+  }());
+  EXPECT_EQ(call_error_kind(error), mtproto::CallError::Kind::connection_lost);
+  // The account is not stuck: the next request reconnects.
+  EXPECT_EQ(nearest_dc_this(a.io, a.client), 2);
+}
+
+TEST(Client, ADcThatNeverAnswersFailsTheRequestAtItsTimeout) {
+  SimFixture sim;
+  asio::io_context io;
+  ChaosRelay relay(io, sim.port(2));
+  relay.set_mode(ChaosRelay::Mode::blackhole);
+  auto options = client_options(sim, {{2, relay.port()}});
+  options.connect_timeout = std::chrono::milliseconds(300);
+  Client client(io.get_executor(), options, {}, crypto::system_rng(), mtproto::system_clock());
+  client::CallOptions quick;
+  quick.timeout = std::chrono::milliseconds(1500);
+  const auto error = run_catching(io, [&]() -> asio::awaitable<void> {
+    (void)co_await client.invoke(api::help::getNearestDc{}, quick);
+  }());
+  ASSERT_TRUE(error);
+  // Either the handshake attempts kept failing (connection_lost after the retry budget) or the deadline came.
+  const auto rpc = rpc_error_kind(error);
+  const auto call = call_error_kind(error);
+  EXPECT_TRUE(rpc == client::RpcErrorKind::timeout || call == mtproto::CallError::Kind::connection_lost);
+  EXPECT_GE(client.stats().connect_failures, 1u);
+}
+
+TEST(Client, ADeadPortIsRetriedWithBackoffAndFailsCleanly) {
+  SimFixture sim;
+  asio::io_context io;
+  std::uint16_t dead_port = 0;
+  {
+    asio::ip::tcp::acceptor probe(io, {asio::ip::make_address("127.0.0.1"), 0});
+    dead_port = probe.local_endpoint().port();
+  }
+  Client client(io.get_executor(), client_options(sim, {{2, dead_port}}), {}, crypto::system_rng(),
+                mtproto::system_clock());
+  const auto error = run_catching(io, [&]() -> asio::awaitable<void> {
+    (void)co_await client.invoke(api::help::getNearestDc{});
+  }());
+  EXPECT_EQ(call_error_kind(error), mtproto::CallError::Kind::connection_lost);
+  EXPECT_EQ(client.stats().connect_failures, static_cast<std::uint64_t>(client_options(sim).retry_max + 1));
+}
+
+TEST(Client, ACancelledRequestEndsWithCancelled) {
+  SimFixture sim;
+  asio::io_context io;
+  ChaosRelay relay(io, sim.port(2));
+  relay.set_mode(ChaosRelay::Mode::blackhole);  // the handshake never finishes: the call waits for a connection
+  Client client(io.get_executor(), client_options(sim, {{2, relay.port()}}), {}, crypto::system_rng(),
+                mtproto::system_clock());
+  asio::cancellation_signal cancel;
+  std::exception_ptr error;
+  bool finished = false;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    (void)co_await client.invoke(api::help::getNearestDc{});
+  }(), asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+    error = e;
+    finished = true;
+    io.stop();
+  }));
+  // Handlers run in the order posted: the call starts and suspends before the cancellation is emitted.
+  asio::post(io, [&] { cancel.emit(asio::cancellation_type::terminal); });
+  io.run();
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(call_error_kind(error), mtproto::CallError::Kind::cancelled);
+}
+
+}  // namespace
+}  // namespace mtpipe::testing
