@@ -28,8 +28,10 @@ bool is_valid_account_name(std::string_view name) noexcept { return name_problem
 
 void validate_account_name(std::string_view name) {
   if (const char* problem = name_problem(name)) {
-    // The name is the user's own input; show it only when it is short and printable enough to help.
-    std::string shown = name.size() <= kMaxNameLength ? "'" + std::string(name) + "'" : "the name";
+    // The name is the user's own input: shown only when short and printable, so a message cannot be cut at a NUL
+    // or carry terminal control codes.
+    const bool printable = std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    const std::string shown = printable && name.size() <= kMaxNameLength ? "'" + std::string(name) + "'" : "the name";
     throw std::invalid_argument("bad account name " + shown + ": it " + problem +
                                 " (allowed: 1 to 64 of A-Z a-z 0-9 _ . -, not starting with a dot)");
   }
