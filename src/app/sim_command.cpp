@@ -32,6 +32,23 @@ void write_ready_file(const std::string& path, const std::string& json) {
 
 }  // namespace
 
+void add_sim_world_flags(sim::SimOptions& options, const std::vector<std::string>& mtproxy_secrets,
+                         const std::vector<std::string>& two_fa, const std::vector<std::string>& flood_limits) {
+  const auto each = [](const std::vector<std::string>& values, const char* flag, const auto& add) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      try {
+        add(values[i]);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(flag) + " #" + std::to_string(i + 1) + ": " + e.what());
+      }
+    }
+  };
+  each(mtproxy_secrets, "--mtproxy-secret",
+       [&](const std::string& v) { options.mtproxy_secrets.push_back(sim::parse_mtproxy_secret(v)); });
+  each(two_fa, "--two-fa", [&](const std::string& v) { sim::add_two_fa(options.two_fa, v); });
+  each(flood_limits, "--flood-limit", [&](const std::string& v) { options.flood_limits.push_back(sim::parse_flood_rule(v)); });
+}
+
 int run_sim(const sim::SimOptions& options) {
   // Signals are taken synchronously by this thread; worker threads inherit the blocked mask.
   sigset_t signals;

@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "mtproto/handshake/server_keys.h"
-#include "mtproto/transport/mtproxy_secret.h"
 #include "sim/cluster.h"
 #include "sim/key_store.h"
 #include "sim/sim_options.h"
@@ -25,7 +24,6 @@ struct Dc {
   const Cluster* cluster = nullptr;
   std::shared_ptr<const mtproto::handshake::ServerConfig> handshake;
   const SimOptions* options = nullptr;
-  std::vector<mtproto::transport::MtproxySecret> proxy_secrets;
   KeyStore keys;
   DcStats stats;
 };

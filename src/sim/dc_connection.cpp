@@ -30,43 +30,81 @@ constexpr std::size_t kReadBuffer = 16 * 1024;
 
 class DcConnection : public std::enable_shared_from_this<DcConnection> {
  public:
-  DcConnection(asio::ip::tcp::socket socket, Dc& dc)
-      : socket_(std::move(socket)), dc_(dc), codec_(crypto::system_rng(), dc.proxy_secrets),
-        handshake_(dc.handshake, crypto::system_rng(), mtproto::system_clock(),
-                   [&dc](std::uint64_t id) { return dc.keys.contains(id); }, dc.options->faults.handshake),
-        disconnect_timer_(socket_.get_executor()) {}
+  // `dc` null: an MTProxy connection, whose DC the obfuscated header names (`find_dc` looks it up).
+  DcConnection(asio::ip::tcp::socket socket, Dc* dc, std::span<const mtproto::transport::MtproxySecret> secrets,
+               std::function<Dc*(std::int32_t)> find_dc)
+      : socket_(std::move(socket)), codec_(crypto::system_rng(), secrets), find_dc_(std::move(find_dc)),
+        disconnect_timer_(socket_.get_executor()) {
+    if (dc != nullptr) attach(*dc);
+  }
 
   asio::awaitable<void> run() {
-    ++dc_.stats.connections;
-    ++dc_.stats.open_connections;
     std::vector<std::uint8_t> buffer(kReadBuffer);
     try {
       while (!closing_) {
         const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable);
         inbound_.clear();
         codec_.feed({buffer.data(), n}, inbound_);
-        out_.clear();
+        if (!choose_dc()) break;
         for (auto& in : inbound_) on_packet(in);
-        if (!out_.empty()) co_await asio::async_write(socket_, asio::buffer(out_), asio::use_awaitable);
+        if (!writing_) co_await drain();
       }
     } catch (const mtproto::ProtocolError& e) {
       debug(std::string("closing: ") + e.what());
     } catch (const boost::system::system_error&) {
       // The client went away.
     }
-    --dc_.stats.open_connections;
+    if (dc_ != nullptr) --dc_->stats.open_connections;
+    closing_ = true;
     error_code ignored;
     disconnect_timer_.cancel();
     socket_.close(ignored);
   }
 
  private:
+  void attach(Dc& dc) {
+    dc_ = &dc;
+    handshake_.emplace(dc.handshake, crypto::system_rng(), mtproto::system_clock(),
+                       [&dc](std::uint64_t id) { return dc.keys.contains(id); }, dc.options->faults.handshake);
+    ++dc.stats.connections;
+    ++dc.stats.open_connections;
+  }
+
+  // An MTProxy connection is served by the DC its obfuscated header names: negative ids (media DCs) and test
+  // DCs (+10000) are folded onto the plain id. False: close, the DC is not one of ours.
+  bool choose_dc() {
+    if (dc_ != nullptr) return true;
+    const auto named = codec_.dc_id();
+    if (!named) return inbound_.empty();  // the header is not complete yet
+    const std::int32_t id = std::abs(static_cast<std::int32_t>(*named)) % 10000;
+    Dc* dc = find_dc_ ? find_dc_(id) : nullptr;
+    if (dc == nullptr) {
+      if (obs::log_enabled(obs::Level::debug))
+        obs::log(obs::Level::debug, "sim.mtproxy", "closing: the header names DC " + std::to_string(*named) + ", not ours");
+      return false;
+    }
+    attach(*dc);
+    return true;
+  }
+
+  // Writes what is queued until nothing is; one drain runs at a time (the read loop's or one spawned by a push).
+  asio::awaitable<void> drain() {
+    writing_ = true;
+    while (!out_.empty() && !closing_) {
+      sending_.swap(out_);
+      out_.clear();
+      co_await asio::async_write(socket_, asio::buffer(sending_), asio::use_awaitable);
+    }
+    writing_ = false;
+  }
+
   void debug(const std::string& message) const {
-    if (obs::log_enabled(obs::Level::debug)) obs::log(obs::Level::debug, "sim.dc" + std::to_string(dc_.id), message);
+    if (obs::log_enabled(obs::Level::debug))
+      obs::log(obs::Level::debug, "sim.dc" + std::to_string(dc_ != nullptr ? dc_->id : 0), message);
   }
 
   void transport_error(std::int32_t code) {
-    ++dc_.stats.transport_errors;
+    ++dc_->stats.transport_errors;
     codec_.encode_transport_error(code, out_);
   }
 
@@ -77,15 +115,15 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
   }
 
   void on_handshake_packet(std::span<const std::uint8_t> packet) {
-    auto reply = handshake_.on_packet(packet);
+    auto reply = handshake_->on_packet(packet);
     using Kind = mtproto::handshake::ServerReply::Kind;
     if (reply.kind == Kind::transport_error) {
       debug("handshake refused (" + std::to_string(reply.error_code) + "): " + reply.note);
       return transport_error(reply.error_code);
     }
     if (reply.kind == Kind::done) {
-      dc_.keys.add(*reply.result, now_s(), crypto::system_rng(), dc_.options->salt_period_s);
-      ++dc_.stats.handshakes;
+      dc_->keys.add(*reply.result, now_s(), crypto::system_rng(), dc_->options->salt_period_s);
+      ++dc_->stats.handshakes;
       debug(std::string("new ") + (reply.result->temporary ? "temporary" : "permanent") + " auth key");
     }
     codec_.encode(reply.packet, out_);
@@ -93,15 +131,15 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
 
   void on_encrypted_packet(const mtproto::transport::Inbound& in) {
     const std::uint64_t key_id = mtproto::session::packet_auth_key_id(in.payload);
-    auto entry = dc_.keys.find(key_id);
-    if (!entry || dc_.options->faults.transport_error_404) return transport_error(-404);
+    auto entry = dc_->keys.find(key_id);
+    if (!entry || dc_->options->faults.transport_error_404) return transport_error(-404);
     const std::lock_guard lock(entry->mutex);
     mtproto::session::Opened opened;
     try {
       opened = mtproto::session::open(entry->state.key, crypto::MsgDirection::kClientToServer, in.payload, plain_);
     } catch (const mtproto::ProtocolError& e) {
       // Telegram drops what does not decrypt; so do we, and say why at debug level.
-      ++dc_.stats.refused_packets;
+      ++dc_->stats.refused_packets;
       debug(std::string("dropped packet: ") + e.what());
       return;
     }
@@ -113,7 +151,7 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     const bool existed = slot != nullptr;
     if (!existed)
       slot = std::make_unique<ServerSession>(entry->state, session_id, crypto::system_rng(), mtproto::system_clock(),
-                                             dc_.options->faults.session);
+                                             dc_->options->faults.session);
     ServerSession& session = *slot;
     if (existed && (bound_key_ != key_id || bound_session_ != session_id)) {
       // The session arrives over a new connection: what the client did not acknowledge goes out again.
@@ -125,8 +163,8 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     queries_.clear();
     mtproto::session::ServerSignals signals;
     session.receive(opened, queries_, signals);
-    dc_.stats.bad_server_salts += session.stats().bad_server_salts - before.bad_server_salts;
-    dc_.stats.bad_msg_notifications += session.stats().bad_msg_notifications - before.bad_msg_notifications;
+    dc_->stats.bad_server_salts += session.stats().bad_server_salts - before.bad_server_salts;
+    dc_->stats.bad_msg_notifications += session.stats().bad_msg_notifications - before.bad_msg_notifications;
 
     for (const auto& q : queries_) answer(session, entry->state, q);
     for (const auto& [req_msg_id, target] : signals.destroy_session) destroy_session(*entry, session, target);
@@ -135,8 +173,8 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
   }
 
   void answer(ServerSession& session, mtproto::session::ServerKeyState& key, const mtproto::session::ServerQuery& q) {
-    ++dc_.stats.queries;
-    const ApiContext ctx{*dc_.cluster, dc_.id, key, now_s(), q.msg_id, session.session_id(), dc_.keys};
+    ++dc_->stats.queries;
+    const ApiContext ctx{*dc_->cluster, dc_->id, key, now_s(), q.msg_id, session.session_id(), dc_->keys};
     const ApiAnswer a = answer_query(ctx, q.body);
     if (a.error_code != 0) {
       session.reply_error(q.msg_id, a.error_code, a.error_message);
@@ -146,7 +184,7 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     if (obs::log_enabled(obs::Level::debug))
       debug(a.method + " layer " + std::to_string(key.layer) + " -> " +
             (a.error_code ? std::to_string(a.error_code) + " " + a.error_message : "ok"));
-    const auto rotate_after = dc_.options->salt_rotate_after;
+    const auto rotate_after = dc_->options->salt_rotate_after;
     ++key.queries;
     if (rotate_after != 0 && key.queries % rotate_after == 0) key.salts.rotate_now();
   }
@@ -178,24 +216,41 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
   static std::int64_t now_s() { return mtproto::system_clock().unix_ns() / mtproto::kNsPerSecond; }
 
   asio::ip::tcp::socket socket_;
-  Dc& dc_;
+  Dc* dc_ = nullptr;
   mtproto::transport::ServerCodec codec_;
-  mtproto::handshake::ServerHandshake handshake_;
+  std::function<Dc*(std::int32_t)> find_dc_;
+  std::optional<mtproto::handshake::ServerHandshake> handshake_;
   asio::steady_timer disconnect_timer_;
   std::uint64_t bound_key_ = 0;  // the auth key and session this connection carried last
   std::int64_t bound_session_ = 0;
   bool closing_ = false;
+  bool writing_ = false;
   std::vector<mtproto::transport::Inbound> inbound_;
   std::vector<mtproto::session::ServerQuery> queries_;
-  std::vector<std::uint8_t> out_, packet_, plain_;
+  std::vector<std::uint8_t> out_, sending_, packet_, plain_;
 };
+
+}  // namespace
+
+namespace {
+
+void spawn(std::shared_ptr<DcConnection> connection, const asio::any_io_executor& executor) {
+  asio::co_spawn(executor, [connection]() -> asio::awaitable<void> { co_await connection->run(); }, asio::detached);
+}
 
 }  // namespace
 
 void serve_connection(asio::ip::tcp::socket socket, Dc& dc) {
   const auto executor = socket.get_executor();
-  auto connection = std::make_shared<DcConnection>(std::move(socket), dc);
-  asio::co_spawn(executor, [connection]() -> asio::awaitable<void> { co_await connection->run(); }, asio::detached);
+  spawn(std::make_shared<DcConnection>(std::move(socket), &dc, std::span<const mtproto::transport::MtproxySecret>{},
+                                       nullptr),
+        executor);
+}
+
+void serve_mtproxy_connection(asio::ip::tcp::socket socket, std::span<const mtproto::transport::MtproxySecret> secrets,
+                              std::function<Dc*(std::int32_t)> find_dc) {
+  const auto executor = socket.get_executor();
+  spawn(std::make_shared<DcConnection>(std::move(socket), nullptr, secrets, std::move(find_dc)), executor);
 }
 
 }  // namespace mtpipe::sim

@@ -48,6 +48,10 @@ std::string ReadyFile::to_json() const {
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fingerprint));
   w.string(hex);
+  if (mtproxy_port) {
+    w.key("mtproxy_port");
+    w.integer(*mtproxy_port);
+  }
   w.end_object();
   return w.take();
 }
@@ -63,6 +67,8 @@ ReadyFile ReadyFile::parse(std::string_view json) {
                              static_cast<std::uint16_t>(integer(member(dc, "port"), "port"))});
   f.rsa_public_pem = text(member(doc, "rsa_public_pem"), "rsa_public_pem");
   f.fingerprint = std::stoull(text(member(doc, "fingerprint"), "fingerprint"), nullptr, 16);
+  if (doc.find("mtproxy_port") != nullptr)
+    f.mtproxy_port = static_cast<std::uint16_t>(integer(member(doc, "mtproxy_port"), "mtproxy_port"));
   return f;
 }
 

@@ -14,6 +14,7 @@ struct ReadyFile {
   Cluster cluster;
   std::string rsa_public_pem;  // PKCS#1
   std::uint64_t fingerprint = 0;
+  std::optional<std::uint16_t> mtproxy_port;  // present when the sim was given MTProxy secrets
 
   std::string to_json() const;
   // Throws std::runtime_error naming the missing or malformed member.

@@ -1,6 +1,10 @@
 #include "sim/sim_options.h"
 
 #include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "tl/hex.h"
 
 namespace mtpipe::sim {
 namespace {
@@ -24,7 +28,37 @@ std::string with(std::string_view name, char from, char to) {
   return s;
 }
 
+std::int32_t positive(std::string_view text, std::string_view what) {
+  std::int32_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || v <= 0)
+    throw std::invalid_argument(std::string(what) + " must be a positive integer, got '" + std::string(text) + "'");
+  return v;
+}
+
 }  // namespace
+
+FloodRule parse_flood_rule(std::string_view text) {
+  const auto eq = text.find('=');
+  const auto slash = text.find('/', eq == std::string_view::npos ? 0 : eq);
+  if (eq == std::string_view::npos || eq == 0 || slash == std::string_view::npos)
+    throw std::invalid_argument("flood limit: expected METHOD=COUNT/SECONDS, got '" + std::string(text) + "'");
+  return FloodRule{std::string(text.substr(0, eq)), positive(text.substr(eq + 1, slash - eq - 1), "flood limit COUNT"),
+                   positive(text.substr(slash + 1), "flood limit SECONDS")};
+}
+
+mtproto::transport::MtproxySecret parse_mtproxy_secret(std::string_view hex) {
+  const auto raw = tl::from_hex(hex);
+  if (!raw) throw std::invalid_argument("MTProxy secret: not hexadecimal");
+  return mtproto::transport::MtproxySecret::from_bytes(*raw);
+}
+
+void add_two_fa(std::map<std::string, std::string>& passwords, std::string_view phone_colon_password) {
+  const auto colon = phone_colon_password.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == phone_colon_password.size())
+    throw std::invalid_argument("2FA: expected PHONE:PASSWORD");
+  passwords[std::string(phone_colon_password.substr(0, colon))] = std::string(phone_colon_password.substr(colon + 1));
+}
 
 bool add_fault(SimFaults& faults, std::string_view name) {
   if (name == "transport-error-404") {

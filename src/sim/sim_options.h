@@ -1,13 +1,16 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mtproto/clock.h"
 #include "mtproto/handshake/faults.h"
 #include "mtproto/session/server_session.h"
+#include "mtproto/transport/mtproxy_secret.h"
 
 namespace mtpipe::sim {
 
@@ -23,6 +26,21 @@ bool add_fault(SimFaults& faults, std::string_view name);
 // Every name add_fault accepts, for help texts.
 std::vector<std::string> fault_names();
 
+// `--flood-limit METHOD=COUNT/SECONDS`: an account may call METHOD COUNT times in any SECONDS-long window.
+struct FloodRule {
+  std::string method;  // TL name, e.g. "help.getNearestDc"
+  std::int32_t count = 0;
+  std::int32_t seconds = 0;
+};
+
+// Parses "help.getNearestDc=5/10". Throws std::invalid_argument saying what is wrong.
+FloodRule parse_flood_rule(std::string_view text);
+// Parses an MTProxy secret in hex (16 bytes, dd + 16, ee + 16 + domain). Throws std::invalid_argument; the
+// message never repeats the secret.
+mtproto::transport::MtproxySecret parse_mtproxy_secret(std::string_view hex);
+// Parses "PHONE:PASSWORD" into `passwords`. Throws std::invalid_argument (without the password).
+void add_two_fa(std::map<std::string, std::string>& passwords, std::string_view phone_colon_password);
+
 struct SimOptions {
   std::vector<std::int32_t> dc_ids{1, 2, 3};
   std::string host = "127.0.0.1";
@@ -33,6 +51,13 @@ struct SimOptions {
   std::int32_t salt_period_s = 1800;
   std::uint64_t salt_rotate_after = 0;  // 0: off
   SimFaults faults;
+  // One extra port, only for obfuscated connections keyed with one of these; each is served by the DC its
+  // header names. Empty: no MTProxy port.
+  std::vector<mtproto::transport::MtproxySecret> mtproxy_secrets;
+  std::map<std::string, std::string> two_fa;  // phone -> 2FA password, besides the default rule (docs/SIM.md)
+  std::vector<FloodRule> flood_limits;        // none by default
+  // The world's clock (flood windows, code and SRP expiry); tests pass a ManualClock. Null: the system clock.
+  const mtproto::Clock* world_clock = nullptr;
 };
 
 }  // namespace mtpipe::sim

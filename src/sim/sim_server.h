@@ -29,6 +29,8 @@ class SimServer {
   const Cluster& cluster() const noexcept { return cluster_; }
   const crypto::RsaPrivateKey& key() const noexcept { return key_; }
   const Dc& dc(std::size_t index) const { return *dcs_.at(index); }
+  // The MTProxy port (0 when no secret was given; known after start()).
+  std::uint16_t mtproxy_port() const noexcept { return mtproxy_port_; }
   // {"dcs":[{"id":..,"port":..}],"rsa_public_pem":..,"fingerprint":..} as docs/SIM.md specifies.
   std::string ready_json() const;
   // Counters of every DC, one JSON object.
@@ -40,6 +42,7 @@ class SimServer {
   crypto::RsaPrivateKey key_;
   Cluster cluster_;
   std::vector<std::unique_ptr<Dc>> dcs_;
+  std::uint16_t mtproxy_port_ = 0;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -90,7 +90,12 @@ class SimFixture {
 
   // Dials DC `dc` and returns a connection that has not started yet.
   std::shared_ptr<mtproto::Connection> dial(asio::io_context& io, mtproto::ConnectionOptions o, std::int32_t dc = 2) {
-    auto socket = run(io, net::dial(io.get_executor(), {"127.0.0.1", port(dc)}, std::chrono::seconds(5)));
+    return dial_port(io, std::move(o), port(dc));
+  }
+
+  // Dials any port of the sim (its MTProxy port, say).
+  std::shared_ptr<mtproto::Connection> dial_port(asio::io_context& io, mtproto::ConnectionOptions o, std::uint16_t port) {
+    auto socket = run(io, net::dial(io.get_executor(), {"127.0.0.1", port}, std::chrono::seconds(5)));
     return mtproto::Connection::create(std::move(socket), std::move(o), crypto::system_rng(), mtproto::system_clock());
   }
 
