@@ -25,8 +25,12 @@ TransportSpec effective_spec(TransportSpec spec, const std::optional<MtproxySecr
 
 }  // namespace
 
+ClientCodec::ClientCodec(ClientCodec&&) noexcept = default;
+ClientCodec& ClientCodec::operator=(ClientCodec&&) noexcept = default;
+ClientCodec::~ClientCodec() = default;
+
 ClientCodec::ClientCodec(TransportSpec spec, crypto::Rng& rng, const std::optional<MtproxySecret>& proxy,
-                         std::int16_t dc_id)
+                         std::int16_t dc_id, const Clock& clock)
     : spec_(effective_spec(spec, proxy)),
       rng_(&rng),
       encoder_(spec_.framing, Role::client),
@@ -52,28 +56,39 @@ ClientCodec::ClientCodec(TransportSpec spec, crypto::Rng& rng, const std::option
   std::copy_n(init.begin(), 56, prefix_.begin());
   std::copy_n(encrypted.begin() + 56, 8, prefix_.begin() + 56);
   prefix_size_ = 64;
+  if (proxy && proxy->kind == MtproxySecret::Kind::fake_tls) tls_ = std::make_unique<FakeTlsClient>(*proxy, rng, clock);
 }
 
 std::vector<std::uint8_t> ClientCodec::take_prefix() {
   if (prefix_taken_) return {};
   prefix_taken_ = true;
+  if (tls_) return tls_->client_hello();
+  init_sent_ = true;
   return {prefix_.begin(), prefix_.begin() + prefix_size_};
 }
 
 bool ClientCodec::encode(std::span<const std::uint8_t> payload, bool want_quick_ack, std::vector<std::uint8_t>& out) {
   check_payload(payload);  // before the prefix goes out
   if (!prefix_taken_) {
-    out.insert(out.end(), prefix_.begin(), prefix_.begin() + prefix_size_);
-    prefix_taken_ = true;
+    const auto prefix = take_prefix();
+    out.insert(out.end(), prefix.begin(), prefix.end());
   }
   const std::size_t start = out.size();
+  if (!init_sent_) {
+    out.insert(out.end(), prefix_.begin(), prefix_.begin() + prefix_size_);
+    init_sent_ = true;
+  }
+  const std::size_t frame = out.size();
   const bool requested = encoder_.packet(payload, want_quick_ack, *rng_, out);
-  encrypt_tail(encrypt_ ? &*encrypt_ : nullptr, out, start);
+  encrypt_tail(encrypt_ ? &*encrypt_ : nullptr, out, frame);
+  if (tls_) tls_->wrap(out, start);
   return requested;
 }
 
 void ClientCodec::feed(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events) {
-  if (decrypt_) {
+  if (tls_) {
+    tls_->feed(bytes, [&](std::span<const std::uint8_t> stream) { decoder_.feed(stream, *decrypt_, events); });
+  } else if (decrypt_) {
     decoder_.feed(bytes, *decrypt_, events);
   } else {
     decoder_.feed(bytes, events);

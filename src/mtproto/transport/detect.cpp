@@ -28,7 +28,7 @@ Detection detect_transport(std::span<const std::uint8_t> first) {
     case 0x4954504fU:  // "OPTI"
       refuse_start("an HTTP request; the HTTP transport is not supported");
     case 0x02010316U:
-      refuse_start("a TLS handshake record; fake-TLS MTProxy connections are not supported");
+      return {Detection::Kind::tls_handshake, 4, Framing::abridged};
     default:
       break;
   }

@@ -12,7 +12,8 @@ struct Detection {
   enum class Kind : std::uint8_t {
     need_more,   // `size` bytes are needed in all
     plain,       // `framing`, whose start marker is the first `size` bytes (0 for full: its first frame begins)
-    obfuscated,  // a `size` = 64-byte obfuscated init
+    obfuscated,     // a `size` = 64-byte obfuscated init
+    tls_handshake,  // 16 03 01 02: a TLS ClientHello record of 512..767 bytes (fake-TLS MTProxy)
   };
 
   Kind kind = Kind::need_more;
@@ -21,8 +22,8 @@ struct Detection {
 };
 
 // 0xef: abridged; eeeeeeee: intermediate; dddddddd: padded; bytes 4..7 zero: full; anything else: obfuscated.
-// Throws ProtocolError(malformed) for an HTTP verb (HEAD, POST, GET, OPTIONS) or a TLS record (fake-TLS MTProxy),
-// which are not supported.
+// 16 03 01 02: a TLS handshake (the fake-TLS hello tdlib sends; obfuscated inits never start so). Throws
+// ProtocolError(malformed) for an HTTP verb (HEAD, POST, GET, OPTIONS): the HTTP transport is not supported.
 Detection detect_transport(std::span<const std::uint8_t> first);
 
 }  // namespace mtpipe::mtproto::transport

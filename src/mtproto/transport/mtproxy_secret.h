@@ -16,7 +16,7 @@ struct MtproxySecret {
   enum class Kind : std::uint8_t {
     simple,    // 16 bytes
     padded,    // 17 bytes, usually 0xdd + 16 ("secured"): the client must use padded intermediate
-    fake_tls,  // 0xee + 16 + domain: fake-TLS. Only the key is used here; the TLS wrapping is not implemented.
+    fake_tls,  // 0xee + 16 + domain: fake-TLS (fake_tls.h), the domain goes in the ClientHello's SNI
   };
 
   Kind kind = Kind::simple;

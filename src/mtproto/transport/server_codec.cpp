@@ -12,8 +12,15 @@
 
 namespace mtpipe::mtproto::transport {
 
-ServerCodec::ServerCodec(crypto::Rng& rng, std::span<const MtproxySecret> proxy_secrets)
-    : rng_(&rng), secrets_(proxy_secrets) {}
+ServerCodec::ServerCodec(crypto::Rng& rng, std::span<const MtproxySecret> proxy_secrets,
+                         FakeTlsReplayGuard* replay_guard)
+    : rng_(&rng),
+      secrets_(proxy_secrets),
+      replay_guard_(replay_guard ? replay_guard : &FakeTlsReplayGuard::process_wide()) {}
+
+ServerCodec::ServerCodec(ServerCodec&&) noexcept = default;
+ServerCodec& ServerCodec::operator=(ServerCodec&&) noexcept = default;
+ServerCodec::~ServerCodec() = default;
 
 std::optional<std::int16_t> ServerCodec::dc_id() const noexcept {
   if (!obfuscated()) return std::nullopt;
@@ -21,10 +28,23 @@ std::optional<std::int16_t> ServerCodec::dc_id() const noexcept {
 }
 
 void ServerCodec::feed(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events) {
+  if (tls_) return feed_tls(bytes, events);
+  feed_stream(bytes, events, false);
+}
+
+void ServerCodec::feed_tls(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events) {
+  tls_->feed(bytes, [&](std::span<const std::uint8_t> stream) { feed_stream(stream, events, true); });
+}
+
+// `inside_tls`: the bytes are the content of fake-TLS records (which must hold an obfuscated stream).
+void ServerCodec::feed_stream(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events, bool inside_tls) {
   // A refused start refuses again on the next call: the bytes kept in start_ are judged the same way.
   if (!detected_) {
-    bytes = detect(bytes, events);
-    if (!detected_) return;
+    bytes = detect(bytes, events, inside_tls);
+    if (!detected_) {
+      if (tls_ && !inside_tls) feed_tls(bytes, events);  // the start was a TLS record: the rest is TLS too
+      return;
+    }
   }
   if (bytes.empty()) return;
   if (decrypt_) {
@@ -34,7 +54,8 @@ void ServerCodec::feed(std::span<const std::uint8_t> bytes, std::vector<Inbound>
   }
 }
 
-std::span<const std::uint8_t> ServerCodec::detect(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events) {
+std::span<const std::uint8_t> ServerCodec::detect(std::span<const std::uint8_t> bytes, std::vector<Inbound>& events,
+                                                  bool inside_tls) {
   for (;;) {
     const Detection d = detect_transport(std::span(start_.data(), start_size_));
     const std::size_t want = d.kind == Detection::Kind::plain ? 0 : d.size;
@@ -45,6 +66,11 @@ std::span<const std::uint8_t> ServerCodec::detect(std::span<const std::uint8_t> 
       bytes = bytes.subspan(take);
       if (start_size_ < want) return bytes;
       continue;
+    }
+    if (d.kind == Detection::Kind::tls_handshake) {
+      if (inside_tls) throw ProtocolError(Refusal::malformed, "fake TLS: a TLS handshake record inside the records");
+      start_tls();
+      return bytes;
     }
     if (d.kind == Detection::Kind::obfuscated) {
       accept_obfuscated();
@@ -63,7 +89,36 @@ std::span<const std::uint8_t> ServerCodec::detect(std::span<const std::uint8_t> 
   }
 }
 
+void ServerCodec::start_tls() {
+  const bool any = std::any_of(secrets_.begin(), secrets_.end(),
+                               [](const MtproxySecret& s) { return s.kind == MtproxySecret::Kind::fake_tls; });
+  if (!any) {
+    throw ProtocolError(Refusal::malformed, "transport detection: the connection starts with a TLS handshake record, "
+                                            "but no fake-TLS (ee) MTProxy secret is configured");
+  }
+  tls_ = std::make_unique<FakeTlsServer>(secrets_, *replay_guard_, *rng_);
+  // The 4 bytes read so far start the ClientHello; they complete nothing, so no stream bytes come out yet.
+  const std::array<std::uint8_t, 4> head{start_[0], start_[1], start_[2], start_[3]};
+  start_size_ = 0;
+  tls_->feed(head, [](std::span<const std::uint8_t>) {});
+}
+
+void ServerCodec::take_handshake_reply(std::vector<std::uint8_t>& out) {
+  if (tls_) tls_->take_reply(out);
+}
+
 void ServerCodec::accept_obfuscated() {
+  if (tls_) {
+    // Inside fake TLS the init must be keyed with the secret that signed the ClientHello.
+    const std::size_t i = *tls_->secret_index();
+    try_obfuscation_keys(secrets_[i].key);
+    if (!decrypt_) {
+      throw ProtocolError(Refusal::malformed,
+                          "fake TLS: the obfuscated init inside does not decrypt with the secret of the ClientHello");
+    }
+    secret_index_ = i;
+    return;
+  }
   if (secrets_.empty()) {
     const std::uint32_t tag = try_obfuscation_keys({});
     if (!decrypt_) {
@@ -73,6 +128,7 @@ void ServerCodec::accept_obfuscated() {
     return;
   }
   for (std::size_t i = 0; i < secrets_.size(); ++i) {
+    if (secrets_[i].kind == MtproxySecret::Kind::fake_tls) continue;  // those come only wrapped in fake TLS
     try_obfuscation_keys(secrets_[i].key);
     if (decrypt_) {
       secret_index_ = i;
@@ -80,7 +136,8 @@ void ServerCodec::accept_obfuscated() {
     }
   }
   throw ProtocolError(Refusal::malformed, "obfuscated transport: none of the " + std::to_string(secrets_.size()) +
-                                              " MTProxy secrets decrypts the init to a known protocol tag");
+                                              " MTProxy secrets decrypts the init to a known protocol tag (fake-TLS "
+                                              "secrets are tried only inside fake TLS)");
 }
 
 std::uint32_t ServerCodec::try_obfuscation_keys(std::span<const std::uint8_t> secret16) {
@@ -105,33 +162,39 @@ void ServerCodec::use_framing(Framing framing) noexcept {
   decoder_ = FrameDecoder(framing, Role::server);
 }
 
-crypto::AesCtr* ServerCodec::encryptor(const char* operation) {
+crypto::AesCtr* ServerCodec::begin_output(const char* operation, std::vector<std::uint8_t>& out) {
   if (!detected_) {
     throw std::logic_error(std::string("ServerCodec::") + operation + " before the client's transport was detected");
   }
+  take_handshake_reply(out);
   return encrypt_ ? &*encrypt_ : nullptr;
 }
 
+void ServerCodec::finish_output(crypto::AesCtr* ctr, std::vector<std::uint8_t>& out, std::size_t start) {
+  encrypt_tail(ctr, out, start);
+  if (tls_) FakeTlsServer::wrap(out, start);
+}
+
 void ServerCodec::encode(std::span<const std::uint8_t> payload, std::vector<std::uint8_t>& out) {
-  crypto::AesCtr* ctr = encryptor("encode");
+  crypto::AesCtr* ctr = begin_output("encode", out);
   const std::size_t start = out.size();
   encoder_.packet(payload, false, *rng_, out);
-  encrypt_tail(ctr, out, start);
+  finish_output(ctr, out, start);
 }
 
 bool ServerCodec::encode_quick_ack(std::uint32_t token, std::vector<std::uint8_t>& out) {
-  crypto::AesCtr* ctr = encryptor("encode_quick_ack");
+  crypto::AesCtr* ctr = begin_output("encode_quick_ack", out);
   const std::size_t start = out.size();
   const bool sent = encoder_.quick_ack_reply(token, *rng_, out);
-  encrypt_tail(ctr, out, start);
+  finish_output(ctr, out, start);
   return sent;
 }
 
 void ServerCodec::encode_transport_error(std::int32_t code, std::vector<std::uint8_t>& out) {
-  crypto::AesCtr* ctr = encryptor("encode_transport_error");
+  crypto::AesCtr* ctr = begin_output("encode_transport_error", out);
   const std::size_t start = out.size();
   encoder_.transport_error(code, *rng_, out);
-  encrypt_tail(ctr, out, start);
+  finish_output(ctr, out, start);
 }
 
 }  // namespace mtpipe::mtproto::transport

@@ -41,7 +41,7 @@ const Config kConfigs[] = {
      {Framing::intermediate, true}},
     {"proxy_padded", {Framing::padded_intermediate, true}, "ffeeddccbbaa99887766554433221100",
      {Framing::padded_intermediate, true}},
-    // dd and ee secrets impose padded intermediate.
+    // dd and ee secrets impose padded intermediate; ee wraps it all in fake TLS.
     {"proxy_dd", {Framing::abridged, true}, "dd0123456789abcdef0123456789abcdef", {Framing::padded_intermediate, true}},
     {"proxy_ee", {Framing::intermediate, false}, "ee0123456789abcdef0123456789abcdef6578616d706c652e636f6d",
      {Framing::padded_intermediate, true}},
@@ -59,10 +59,11 @@ struct Link {
       secrets = {MtproxySecret::from_bytes(rng.bytes(16)), *proxy};
     }
     client.emplace(config.spec, rng, proxy, kDcId);
-    server.emplace(rng, secrets);
+    server.emplace(rng, secrets, &replay_guard);
   }
 
   SeededRng rng;
+  FakeTlsReplayGuard replay_guard;  // per link: the seeded ClientHellos repeat from test to test
   std::optional<MtproxySecret> proxy;
   std::vector<MtproxySecret> secrets;
   std::optional<ClientCodec> client;
