@@ -1,6 +1,7 @@
 // The mtpipe command line. CLI11 stays in this file; each command is a plain function elsewhere.
 #include <CLI/CLI.hpp>
 
+#include "app/account_command.h"
 #include "app/probe_command.h"
 #include "app/selfcheck.h"
 #include "app/sessions_command.h"
@@ -116,6 +117,46 @@ int main(int argc, char** argv) {
   auto* sessions_check = sessions->add_subcommand("check", "Check a session file offline; non-zero exit on a problem");
   sessions_check->add_option("--account", sessions_opts.account, "Account name")->required();
   sessions_check->callback([&] { rc = mtpipe::app::sessions_check(sessions_opts); });
+
+  // Account commands share where the account lives and how to reach Telegram.
+  mtpipe::app::AccountOptions account_opts;
+  const auto add_account_options = [&](CLI::App* command) {
+    command->add_option("--account", account_opts.account, "Account name (its session file is <name>.session)")->required();
+    command->add_option("--server", account_opts.server, "telegram, telegram-test, or sim:READY_FILE of a running sim")
+        ->envname("MTPIPE_SERVER")->capture_default_str();
+    command->add_option("--sessions-dir", account_opts.sessions_dir, "Where session files live")
+        ->envname("MTPIPE_SESSIONS_DIR")->capture_default_str();
+    command->add_option("--api-id", account_opts.api_id, "From my.telegram.org")->envname("MTPROTO_API_ID");
+    command->add_option("--api-hash", account_opts.api_hash, "From my.telegram.org")->envname("MTPROTO_API_HASH");
+    command->add_option("--proxy", account_opts.proxy, "socks5://, http://, mtproxy://SECRET@host:port or a tg://proxy link");
+    command->add_option("--transport", account_opts.transport,
+                        "abridged, intermediate, padded, full, or obfuscated-{abridged,intermediate,padded}")
+        ->capture_default_str();
+    command->add_option("--timeout", account_opts.timeout_s, "Seconds per request")->capture_default_str();
+  };
+
+  mtpipe::app::LoginOptions login_opts;
+  auto* login = app.add_subcommand("login", "Log an account in: phone, code and 2FA password, or a bot token");
+  add_account_options(login);
+  login->add_option("--phone", login_opts.phone, "Phone number (asked on the terminal when absent)")->envname("MTPIPE_PHONE");
+  login->add_option("--code", login_opts.code, "The login code (asked when absent)")->envname("MTPIPE_LOGIN_CODE");
+  login->add_option("--password", login_opts.password, "The 2FA password, if the account has one (asked when absent)")
+      ->envname("MTPIPE_2FA_PASSWORD");
+  login->add_option("--bot-token", login_opts.bot_token, "Log in as a bot instead")->envname("MTPIPE_BOT_TOKEN");
+  login->callback([&] { rc = mtpipe::app::run_login(account_opts, login_opts); });
+
+  auto* logout = app.add_subcommand("logout", "Log an account out and delete its session file");
+  add_account_options(logout);
+  logout->callback([&] { rc = mtpipe::app::run_logout(account_opts); });
+
+  mtpipe::app::CallOptions call_opts;
+  auto* call = app.add_subcommand("call", "Call any API method as an account and print the result as JSON");
+  add_account_options(call);
+  call->add_option("method", call_opts.method, "e.g. users.getUsers")->required();
+  call->add_option("params", call_opts.params, "The method's fields as a JSON object")->capture_default_str();
+  call->add_option("--dc", call_opts.dc, "Send to this DC instead of the home DC");
+  call->add_flag("--compact", call_opts.compact, "One-line JSON");
+  call->callback([&] { rc = mtpipe::app::run_call(account_opts, call_opts); });
 
   CLI11_PARSE(app, argc, argv);
   return rc;

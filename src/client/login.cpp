@@ -16,12 +16,10 @@ std::span<const std::uint8_t> as_bytes(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// Records who logged in and says so.
-LoginResult logged_in(Client& client, const api::auth::Authorization& answer, bool used_password) {
-  const auto* done = dynamic_cast<const api::auth::authorization*>(&answer);
-  if (!done) throw LoginError("this phone number has no account: sign-up is not supported (register it in an official app first)");
-  const auto* user = dynamic_cast<const api::user*>(done->user.get());
-  if (!user) throw LoginError("the server's login answer carries no user");
+// Records who the account is and says so.
+LoginResult record_user(Client& client, const api::User* any_user, bool used_password) {
+  const auto* user = dynamic_cast<const api::user*>(any_user);
+  if (!user) throw LoginError("the server's answer carries no user");
   client.set_logged_in(user->id, user->bot);
   LoginResult r;
   r.user_id = user->id;
@@ -31,6 +29,12 @@ LoginResult logged_in(Client& client, const api::auth::Authorization& answer, bo
   r.home_dc = client.home_dc();
   r.used_password = used_password;
   return r;
+}
+
+LoginResult logged_in(Client& client, const api::auth::Authorization& answer, bool used_password) {
+  const auto* done = dynamic_cast<const api::auth::authorization*>(&answer);
+  if (!done) throw LoginError("this phone number has no account: sign-up is not supported (register it in an official app first)");
+  return record_user(client, done->user.get(), used_password);
 }
 
 asio::awaitable<LoginResult> check_password(Client& client, const CodeLogin& input) {
@@ -89,6 +93,14 @@ asio::awaitable<LoginResult> login_as_bot(Client& client, const ApiIdentity& api
   import.bot_auth_token = std::move(token);
   const auto authorization = co_await client.invoke(import);
   co_return logged_in(client, *authorization, false);
+}
+
+asio::awaitable<LoginResult> identify(Client& client) {
+  api::users::getUsers get;
+  get.id.push_back(std::make_unique<api::inputUserSelf>());
+  const auto users = co_await client.invoke(get);
+  if (users.empty()) throw LoginError("users.getUsers([inputUserSelf]) answered no user");
+  co_return record_user(client, users.front().get(), false);
 }
 
 asio::awaitable<void> logout(Client& client) {

@@ -32,6 +32,10 @@ struct CodeLogin {
 // algorithm).
 boost::asio::awaitable<LoginResult> login_with_code(Client& client, const ApiIdentity& api, CodeLogin input);
 boost::asio::awaitable<LoginResult> login_as_bot(Client& client, const ApiIdentity& api, std::string token);
+// Asks the server who the account is (users.getUsers([inputUserSelf])) and records it: for sessions imported
+// with a working key but no user id (Telethon's files do not keep it). Throws RpcError (AUTH_KEY_UNREGISTERED
+// when the key is not logged in).
+boost::asio::awaitable<LoginResult> identify(Client& client);
 // auth.logOut; the client then forgets the login (the keys stay, unauthorized).
 boost::asio::awaitable<void> logout(Client& client);
 

@@ -33,6 +33,9 @@ class ToJson {
  public:
   explicit ToJson(Reader& r) : r_(r) {}
 
+  // A value of a known type: what a method's result type says (a Vector<long> has no constructor ids).
+  json::Value typed(const TypeRef& t) { return t.kind == Kind::Generic ? any() : value(t); }
+
   // Anything that may stand where an unknown object is expected.
   json::Value any() {
     Reader::Nest nest(r_);
@@ -414,6 +417,15 @@ json::Value to_json_value(std::span<const std::uint8_t> boxed) {
 std::string to_json(std::span<const std::uint8_t> boxed, bool pretty) {
   json::Writer w(pretty);
   json::write(w, to_json_value(boxed));
+  return w.take();
+}
+
+std::string result_to_json(const schema::Entry& method, std::span<const std::uint8_t> answer, bool pretty) {
+  Reader r(answer);
+  json::Value v = ToJson(r).typed(method.result);
+  if (!r.at_end()) r.fail(std::to_string(r.remaining()) + " bytes left after the result");
+  json::Writer w(pretty);
+  json::write(w, v);
   return w.take();
 }
 

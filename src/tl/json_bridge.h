@@ -17,6 +17,7 @@
 
 #include "tl/json.h"
 #include "tl/object.h"
+#include "tl/schema_table.h"
 
 namespace mtpipe::tl {
 
@@ -24,6 +25,8 @@ namespace mtpipe::tl {
 json::Value to_json_value(std::span<const std::uint8_t> boxed);
 std::string to_json(std::span<const std::uint8_t> boxed, bool pretty = false);
 std::string to_json(const Object& obj, bool pretty = false);
+// The answer to `method` (its result type decides how to read it: Vector<long> has no constructor ids).
+std::string result_to_json(const schema::Entry& method, std::span<const std::uint8_t> answer, bool pretty = false);
 
 // JSON to one boxed value. Throws json::Error naming the path of the offending field.
 std::vector<std::uint8_t> from_json(const json::Value& v);
