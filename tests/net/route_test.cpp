@@ -187,6 +187,34 @@ TEST(Route, ProxyThatNeverAnswersTimesOutAtTheDeadline) {
   }
 }
 
+// The sim's MTProxy port with a dd and an ee secret: the route reaches the proxy, the transport (obfuscation,
+// and fake TLS for ee) tells it the DC.
+TEST(Route, ThroughTheSimsMtproxyWithDdAndEeSecrets) {
+  const std::string dd = "dd0123456789abcdef0123456789abcdef";
+  const std::string ee = "eefedcba9876543210fedcba9876543210" "7777772e6578616d706c652e636f6d";  // www.example.com
+  sim::SimOptions options;
+  options.mtproxy_secrets = {proxy("mtproxy://" + dd + "@127.0.0.1:1").secret.value(),
+                             proxy("mtproxy://" + ee + "@127.0.0.1:1").secret.value()};
+  testing::SimFixture sim(std::move(options));
+  asio::io_context io;
+  for (const std::string& secret : {dd, ee}) {
+    SCOPED_TRACE(secret.substr(0, 2));
+    const auto url = proxy("mtproxy://" + secret + "@127.0.0.1:" + std::to_string(sim.server().mtproxy_port()));
+    auto socket = run(io, net::dial_route(io.get_executor(), url, {"127.0.0.1", sim.port(2)}, 5s));
+    auto o = sim.options({Framing::intermediate, false});
+    o.proxy = url.secret;
+    o.proxy_dc = 2;
+    auto connection = mtproto::Connection::create(std::move(socket), std::move(o), crypto::system_rng(),
+                                                  mtproto::system_clock());
+    run(io, connection->start());
+    const auto answer = run(io, connection->invoke(api::help::getNearestDc{}, 10s));
+    const auto* nearest = dynamic_cast<const api::nearestDc*>(answer.get());
+    ASSERT_NE(nearest, nullptr);
+    EXPECT_EQ(nearest->this_dc, 2);
+    connection->close();
+  }
+}
+
 TEST(Route, MtproxyIsAPlainConnectionToTheProxyItself) {
   asio::io_context io;
   asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
