@@ -1,9 +1,13 @@
 #include "sim/api.h"
 
+#include <algorithm>
+
 
 #include "mtproto/error.h"
 #include "mtproto/handshake/temp_key_binding.h"
 #include "mtproto/session/message_unpack.h"
+#include "sim/account_answers.h"
+#include "sim/api_handlers.h"
 #include "sim/config_144.h"
 #include "sim/synthetic_file.h"
 #include "tl/api.h"
@@ -26,19 +30,11 @@ constexpr std::uint32_t kInvokeAfterMsgs = 0x3dc4b4f0;
 constexpr std::int32_t kMaxPart = 1024 * 1024;
 
 ApiAnswer error(std::int32_t code, std::string message, std::string_view method) {
-  ApiAnswer a;
-  a.error_code = code;
-  a.error_message = std::move(message);
-  a.method = std::string(method);
-  return a;
+  return api_error(code, std::move(message), method);
 }
 
 ApiAnswer result(std::vector<std::uint8_t> bytes, std::string_view method, bool gzip = false) {
-  ApiAnswer a;
-  a.result = std::move(bytes);
-  a.gzip = gzip;
-  a.method = std::string(method);
-  return a;
+  return api_result(std::move(bytes), method, gzip);
 }
 
 // Skips initConnection's fields up to its query. Read by hand: the wrapped query may be a method of an older
@@ -59,14 +55,25 @@ std::uint64_t location_id(const api::InputFileLocation& location) {
   return 0;
 }
 
-ApiAnswer get_file(std::span<const std::uint8_t> query) {
+// Ids in [2^40, 2^48) carry the DC that stores the file in bits 32..39 (docs/SIM.md); other ids (negative ones
+// included) are served by every DC.
+std::optional<std::int32_t> file_dc(const ApiContext& ctx, std::uint64_t id) {
+  if (id < (std::uint64_t{1} << 40) || id >= (std::uint64_t{1} << 48)) return std::nullopt;
+  const auto dc = static_cast<std::int32_t>((id >> 32) & 0xff);
+  const auto& dcs = ctx.cluster.dcs;
+  if (std::none_of(dcs.begin(), dcs.end(), [dc](const DcAddress& d) { return d.id == dc; })) return std::nullopt;
+  return dc;
+}
+
+ApiAnswer get_file(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   const auto req = tl::parse_boxed<api::upload::getFile>(query);
   constexpr std::string_view name = api::upload::getFile::NAME;
+  const std::uint64_t id = req.location ? location_id(*req.location) : 0;
+  if (const auto dc = file_dc(ctx, id); dc && *dc != ctx.this_dc) return error(303, "FILE_MIGRATE_" + std::to_string(*dc), name);
   if (req.offset < 0 || req.offset % 1024 != 0) return error(400, "OFFSET_INVALID", name);
   if (req.limit <= 0 || req.limit % 1024 != 0 || req.limit > kMaxPart) return error(400, "LIMIT_INVALID", name);
   if (!req.precise && (kMaxPart % req.limit != 0 || req.offset / kMaxPart != (req.offset + req.limit - 1) / kMaxPart))
     return error(400, "LIMIT_INVALID", name);
-  const std::uint64_t id = req.location ? location_id(*req.location) : 0;
   const std::int64_t end = std::min<std::int64_t>(req.offset + req.limit, kSyntheticFileSize);
   const std::int64_t size = std::max<std::int64_t>(end - req.offset, 0);
 
@@ -109,8 +116,17 @@ ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> que
   return result(w.take(), name);
 }
 
+std::string_view method_name(std::uint32_t ctor) {
+  if (ctor == 0xbcd51581) return api::auth::signIn::NAME;  // layer 144's auth.signIn
+  const auto* entry = tl::schema::find(ctor);
+  return entry ? entry->name : "unknown method";
+}
+
+std::optional<ApiAnswer> refuse(const ApiContext& ctx, std::uint32_t ctor);
+
 ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   const std::uint32_t ctor = mtproto::session::constructor_of(query);
+  if (auto refused = refuse(ctx, ctor)) return std::move(*refused);
   switch (ctor) {
     case api::help::getNearestDc::ID: {
       api::nearestDc dc;
@@ -121,27 +137,49 @@ ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
     }
     case api::help::getConfig::ID: {
       const auto now = static_cast<std::int32_t>(ctx.now_s);
-      const bool old = ctx.key.layer != 0 && ctx.key.layer <= 144;
+      const bool old = speaks_layer_144(ctx.key.layer);
       return result(old ? config_layer_144(ctx.cluster, ctx.this_dc, now) : config_layer_223(ctx.cluster, ctx.this_dc, now),
                     api::help::getConfig::NAME, /*gzip=*/true);
     }
     case api::upload::getFile::ID:
       return ctx.key.temporary && ctx.key.bound_perm_key_id == 0 ? error(401, "AUTH_KEY_PERM_EMPTY", api::upload::getFile::NAME)
-                                                                 : get_file(query);
+                                                                 : get_file(ctx, query);
     case api::auth::bindTempAuthKey::ID:
       return bind_temp_key(ctx, query);
-    case api::users::getUsers::ID:
-      return error(401, "AUTH_KEY_UNREGISTERED", api::users::getUsers::NAME);
-    case api::updates::getState::ID:
-      return error(401, "AUTH_KEY_UNREGISTERED", api::updates::getState::NAME);
-    default: {
-      const auto* entry = tl::schema::find(ctor);
-      return error(400, "METHOD_NOT_SUPPORTED_BY_SIM", entry ? entry->name : "unknown method");
-    }
+    default:
+      if (is_account_method(ctor)) return serve_account(ctx, ctor, query);
+      if (is_channel_method(ctor)) return serve_channels(ctx, ctor, query);
+      return error(400, "METHOD_NOT_SUPPORTED_BY_SIM", method_name(ctor));
   }
 }
 
+// What every query passes first: a revoked key answers nothing else, then the flood limits.
+std::optional<ApiAnswer> refuse(const ApiContext& ctx, std::uint32_t ctor) {
+  const auto auth = ctx.world.authorization(ctx.key_ref);
+  if (auth && auth->revoked) return error(401, "SESSION_REVOKED", method_name(ctor));
+  const FloodSubject subject = auth ? FloodSubject{auth->user_id, 0} : FloodSubject{0, ctx.key_ref.key_id};
+  const std::string_view name = method_name(ctor);
+  if (const auto wait = ctx.world.flood_check(subject, name)) return error(420, "FLOOD_WAIT_" + std::to_string(wait), name);
+  return std::nullopt;
+}
+
 }  // namespace
+
+ApiAnswer api_error(std::int32_t code, std::string message, std::string_view method) {
+  ApiAnswer a;
+  a.error_code = code;
+  a.error_message = std::move(message);
+  a.method = std::string(method);
+  return a;
+}
+
+ApiAnswer api_result(std::vector<std::uint8_t> bytes, std::string_view method, bool gzip) {
+  ApiAnswer a;
+  a.result = std::move(bytes);
+  a.gzip = gzip;
+  a.method = std::string(method);
+  return a;
+}
 
 ApiAnswer answer_query(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   try {

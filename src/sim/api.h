@@ -8,6 +8,7 @@
 #include "mtproto/session/server_session.h"
 #include "sim/cluster.h"
 #include "sim/key_store.h"
+#include "sim/world.h"
 
 namespace mtpipe::sim {
 
@@ -28,6 +29,8 @@ struct ApiContext {
   std::int64_t msg_id = 0;      // of the query, and the session it came in (auth.bindTempAuthKey checks both)
   std::int64_t session_id = 0;
   const KeyStore& keys;  // the DC's keys: auth.bindTempAuthKey names a permanent one
+  World& world;
+  KeyRef key_ref;  // the key as logins know it: a bound temporary key stands for its permanent key
 };
 
 // Answers one query as a Telegram DC would: unwraps invokeWithLayer (recording the layer on the auth key, even

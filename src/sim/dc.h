@@ -8,6 +8,7 @@
 #include "sim/cluster.h"
 #include "sim/key_store.h"
 #include "sim/sim_options.h"
+#include "sim/world.h"
 
 namespace mtpipe::sim {
 
@@ -15,6 +16,7 @@ namespace mtpipe::sim {
 struct DcStats {
   std::atomic<std::uint64_t> connections{0}, open_connections{0}, handshakes{0}, queries{0};
   std::atomic<std::uint64_t> bad_server_salts{0}, bad_msg_notifications{0}, transport_errors{0}, refused_packets{0};
+  std::atomic<std::uint64_t> auth_key_duplicated{0};  // queries answered 406 AUTH_KEY_DUPLICATED
 };
 
 // What every connection of one DC shares. Connections on several worker threads read it concurrently: all
@@ -24,6 +26,7 @@ struct Dc {
   const Cluster* cluster = nullptr;
   std::shared_ptr<const mtproto::handshake::ServerConfig> handshake;
   const SimOptions* options = nullptr;
+  World* world = nullptr;  // shared by every DC of the cluster
   KeyStore keys;
   DcStats stats;
 };

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -28,7 +29,7 @@ namespace {
 
 constexpr std::size_t kReadBuffer = 16 * 1024;
 
-class DcConnection : public std::enable_shared_from_this<DcConnection> {
+class DcConnection final : public PushTarget, public std::enable_shared_from_this<DcConnection> {
  public:
   // `dc` null: an MTProxy connection, whose DC the obfuscated header names (`find_dc` looks it up).
   DcConnection(asio::ip::tcp::socket socket, Dc* dc, std::span<const mtproto::transport::MtproxySecret> secrets,
@@ -54,7 +55,10 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     } catch (const boost::system::system_error&) {
       // The client went away.
     }
-    if (dc_ != nullptr) --dc_->stats.open_connections;
+    if (dc_ != nullptr) {
+      --dc_->stats.open_connections;
+      dc_->world->detach(this);
+    }
     closing_ = true;
     error_code ignored;
     disconnect_timer_.cancel();
@@ -159,6 +163,7 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     }
     bound_key_ = key_id;
     bound_session_ = session_id;
+    track_key(entry->state, session_id);
     const auto before = session.stats();
     queries_.clear();
     mtproto::session::ServerSignals signals;
@@ -172,9 +177,26 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     while (session.next_packet(packet_)) codec_.encode(packet_, out_);
   }
 
+  // Tells the world which key and session this connection carries (for pushes and AUTH_KEY_DUPLICATED); only
+  // on a change, so the common path takes no world lock.
+  void track_key(const mtproto::session::ServerKeyState& key, std::int64_t session_id) {
+    const KeyRef ref{dc_->id, key.temporary && key.bound_perm_key_id != 0 ? key.bound_perm_key_id : key.key.id};
+    if (ref == key_ref_ && session_id == tracked_session_) return;
+    key_ref_ = ref;
+    tracked_session_ = session_id;
+    dc_->world->attach(this, ref, session_id, weak_from_this());
+  }
+
   void answer(ServerSession& session, mtproto::session::ServerKeyState& key, const mtproto::session::ServerQuery& q) {
     ++dc_->stats.queries;
-    const ApiContext ctx{*dc_->cluster, dc_->id, key, now_s(), q.msg_id, session.session_id(), dc_->keys};
+    if (dc_->world->duplicated(this)) {
+      ++dc_->stats.auth_key_duplicated;
+      session.reply_error(q.msg_id, 406, "AUTH_KEY_DUPLICATED");
+      debug("query refused: AUTH_KEY_DUPLICATED");
+      return;
+    }
+    const ApiContext ctx{*dc_->cluster, dc_->id, key, now_s(), q.msg_id, session.session_id(), dc_->keys, *dc_->world,
+                         key_ref_};
     const ApiAnswer a = answer_query(ctx, q.body);
     if (a.error_code != 0) {
       session.reply_error(q.msg_id, a.error_code, a.error_message);
@@ -187,6 +209,34 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
     const auto rotate_after = dc_->options->salt_rotate_after;
     ++key.queries;
     if (rotate_after != 0 && key.queries % rotate_after == 0) key.salts.rotate_now();
+  }
+
+  // PushTarget: called from any thread; the update goes out on this connection's executor.
+  void push(std::vector<std::uint8_t> updates) override {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), updates = std::move(updates)] { self->send_update(updates); });
+  }
+
+  void send_update(const std::vector<std::uint8_t>& updates) {
+    if (closing_ || bound_key_ == 0) return;
+    const auto entry = dc_->keys.find(bound_key_);
+    if (!entry) return;
+    {
+      const std::lock_guard lock(entry->mutex);
+      const auto it = entry->sessions.find(bound_session_);
+      if (it == entry->sessions.end()) return;
+      it->second->push(updates);
+      while (it->second->next_packet(packet_)) codec_.encode(packet_, out_);
+    }
+    if (writing_) return;  // the running drain picks it up
+    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> {
+      try {
+        co_await self->drain();
+      } catch (const boost::system::system_error&) {
+        self->writing_ = false;
+        error_code ignored;
+        self->socket_.close(ignored);
+      }
+    }, asio::detached);
   }
 
   void destroy_session(KeyEntry& entry, ServerSession& current, std::int64_t target) {
@@ -223,6 +273,8 @@ class DcConnection : public std::enable_shared_from_this<DcConnection> {
   asio::steady_timer disconnect_timer_;
   std::uint64_t bound_key_ = 0;  // the auth key and session this connection carried last
   std::int64_t bound_session_ = 0;
+  KeyRef key_ref_;  // what the world was told last
+  std::int64_t tracked_session_ = 0;
   bool closing_ = false;
   bool writing_ = false;
   std::vector<mtproto::transport::Inbound> inbound_;

@@ -60,11 +60,13 @@ struct SimServer::Impl {
 SimServer::SimServer(SimOptions options, crypto::RsaPrivateKey key)
     : options_(std::move(options)), key_(std::move(key)), impl_(std::make_unique<Impl>(options_.threads)) {
   cluster_.host = options_.host;
+  world_ = std::make_unique<World>(cluster_, options_);
   for (const auto id : options_.dc_ids) {
     auto dc = std::make_unique<Dc>();
     dc->id = id;
     dc->cluster = &cluster_;
     dc->options = &options_;
+    dc->world = world_.get();
     dc->handshake = std::make_shared<mtproto::handshake::ServerConfig>(std::vector{key_}, id, false);
     dcs_.push_back(std::move(dc));
   }
@@ -134,8 +136,32 @@ std::string SimServer::stats_json() const {
         {"bad_msg_notifications", s.bad_msg_notifications.load()},
         {"transport_errors", s.transport_errors.load()},
         {"refused_packets", s.refused_packets.load()},
+        {"auth_key_duplicated", s.auth_key_duplicated.load()},
     };
     for (const auto& [k, v] : fields) {
+      w.key(k);
+      w.integer(static_cast<std::int64_t>(v));
+    }
+    w.end_object();
+  }
+  w.end_array();
+  // Flood limits: one entry per account (or, before login, auth key) and limited method that was called.
+  w.key("flood");
+  w.begin_array();
+  for (const auto& c : world_->flood_counters()) {
+    w.begin_object();
+    if (c.subject.user_id != 0) {
+      w.key("user_id");
+      w.integer(c.subject.user_id);
+    } else {
+      w.key("auth_key_id");
+      w.integer(static_cast<std::int64_t>(c.subject.key_id));
+    }
+    w.key("method");
+    w.string(c.method);
+    const std::pair<const char*, std::uint64_t> counts[] = {
+        {"calls", c.calls}, {"flood_waits", c.flood_waits}, {"requests_during_wait", c.requests_during_wait}};
+    for (const auto& [k, v] : counts) {
       w.key(k);
       w.integer(static_cast<std::int64_t>(v));
     }

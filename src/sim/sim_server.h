@@ -9,6 +9,7 @@
 #include "sim/cluster.h"
 #include "sim/dc.h"
 #include "sim/sim_options.h"
+#include "sim/world.h"
 
 namespace mtpipe::sim {
 
@@ -29,6 +30,10 @@ class SimServer {
   const Cluster& cluster() const noexcept { return cluster_; }
   const crypto::RsaPrivateKey& key() const noexcept { return key_; }
   const Dc& dc(std::size_t index) const { return *dcs_.at(index); }
+  // The accounts and logins every DC shares; tests reach its hooks (move_home, revoke_sessions, push_update).
+  World& world() noexcept { return *world_; }
+  // Flood-limit counters per account (or key) and method, as stats_json() reports them.
+  std::vector<FloodCounter> flood_counters() const { return world_->flood_counters(); }
   // The MTProxy port (0 when no secret was given; known after start()).
   std::uint16_t mtproxy_port() const noexcept { return mtproxy_port_; }
   // {"dcs":[{"id":..,"port":..}],"rsa_public_pem":..,"fingerprint":..} as docs/SIM.md specifies.
@@ -41,6 +46,7 @@ class SimServer {
   SimOptions options_;
   crypto::RsaPrivateKey key_;
   Cluster cluster_;
+  std::unique_ptr<World> world_;
   std::vector<std::unique_ptr<Dc>> dcs_;
   std::uint16_t mtproxy_port_ = 0;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,292 @@
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "crypto/dh.h"
+#include "crypto/random.h"
+#include "crypto/srp.h"
+#include "tl/hex.h"
+
+namespace mtpipe::sim {
+namespace {
+
+constexpr std::int64_t kCodeLifetimeS = 300;
+
+std::vector<std::uint8_t> random_bytes(std::size_t n) {
+  std::vector<std::uint8_t> out(n);
+  crypto::system_rng().fill(out);
+  return out;
+}
+
+std::int64_t random_id() {
+  std::int64_t id = 0;
+  while (id == 0) {
+    const auto bytes = random_bytes(8);
+    for (const auto b : bytes) id = (id << 8) | b;
+  }
+  return id;
+}
+
+std::span<const std::uint8_t> as_bytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+struct World::Account {
+  AccountProfile profile;
+  // 2FA: what the server keeps instead of the password (salts and v = g^x), fixed when the account is created.
+  struct Password {
+    std::vector<std::uint8_t> salt1, salt2;
+    std::array<std::uint8_t, 256> verifier{};
+    // The one live challenge: a fresh srp_id and b per account.getPassword, the older one is then invalid.
+    std::int64_t srp_id = 0;
+    std::vector<std::uint8_t> b;
+    std::array<std::uint8_t, 256> B{};
+  };
+  std::optional<Password> password;
+};
+
+World::World(const Cluster& cluster, const SimOptions& options)
+    : cluster_(cluster), options_(options),
+      clock_(options.world_clock != nullptr ? *options.world_clock : mtproto::system_clock()),
+      flood_(options.flood_limits) {}
+
+World::~World() = default;
+
+std::int64_t World::now_s() const noexcept { return clock_.unix_ns() / 1'000'000'000; }
+
+World::Account& World::account_locked(const AccountProfile& profile) {
+  auto& slot = accounts_[profile.user_id];
+  if (slot) return *slot;
+  slot = std::make_unique<Account>();
+  slot->profile = profile;
+  std::optional<std::string> password;
+  if (!profile.phone.empty()) {
+    const auto it = options_.two_fa.find(profile.phone);
+    password = it != options_.two_fa.end() ? std::optional(it->second) : default_two_fa_password(profile.phone);
+  }
+  if (password) {
+    Account::Password p;
+    p.salt1 = random_bytes(40);
+    p.salt2 = random_bytes(16);
+    p.verifier = crypto::srp_verifier(as_bytes(*password), p.salt1, p.salt2, crypto::kTelegramDhG,
+                                      crypto::kTelegramDhPrime);
+    slot->password = std::move(p);
+  }
+  return *slot;
+}
+
+std::optional<AccountProfile> World::account_by_phone(std::string_view phone) {
+  auto profile = phone_account(phone, cluster_);
+  if (!profile) return std::nullopt;
+  const std::lock_guard lock(mutex_);
+  return account_locked(*profile).profile;
+}
+
+std::optional<AccountProfile> World::account(std::int64_t user_id) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = accounts_.find(user_id);
+  if (it == accounts_.end()) return std::nullopt;
+  return it->second->profile;
+}
+
+bool World::has_password(std::int64_t user_id) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = accounts_.find(user_id);
+  return it != accounts_.end() && it->second->password.has_value();
+}
+
+std::string World::send_code(const AccountProfile& account) {
+  const std::string hash = tl::to_hex(random_bytes(8));
+  const std::lock_guard lock(mutex_);
+  codes_[hash] = PendingCode{account.phone, now_s() + kCodeLifetimeS};
+  return hash;
+}
+
+std::variant<AccountProfile, WorldError> World::sign_in(const KeyRef& key, std::string_view phone,
+                                                        std::string_view hash, std::string_view code) {
+  if (hash.empty()) return WorldError{400, "PHONE_CODE_HASH_EMPTY"};
+  if (code.empty()) return WorldError{400, "PHONE_CODE_EMPTY"};
+  const auto profile = phone_account(phone, cluster_);
+  if (!profile) return WorldError{400, "PHONE_NUMBER_INVALID"};
+  const std::lock_guard lock(mutex_);
+  const auto it = codes_.find(std::string(hash));
+  if (it == codes_.end() || it->second.phone != profile->phone) return WorldError{400, "PHONE_CODE_HASH_INVALID"};
+  if (it->second.expires_s <= now_s()) {
+    codes_.erase(it);
+    return WorldError{400, "PHONE_CODE_EXPIRED"};
+  }
+  if (code != login_code(*profile)) return WorldError{400, "PHONE_CODE_INVALID"};
+  codes_.erase(it);
+  Account& account = account_locked(*profile);
+  if (account.password) {
+    awaiting_password_[key] = account.profile.user_id;
+    return WorldError{401, "SESSION_PASSWORD_NEEDED"};
+  }
+  authorize_locked(key, account.profile.user_id, false);
+  return account.profile;
+}
+
+std::optional<PasswordChallenge> World::password_challenge(std::int64_t user_id) {
+  const std::lock_guard lock(mutex_);
+  const auto it = accounts_.find(user_id);
+  if (it == accounts_.end() || !it->second->password) return std::nullopt;
+  auto& p = *it->second->password;
+  p.srp_id = random_id();
+  p.b = random_bytes(256);
+  p.B = crypto::srp_server_B(p.verifier, crypto::kTelegramDhG, crypto::kTelegramDhPrime, p.b);
+  return PasswordChallenge{p.salt1, p.salt2, p.B, p.srp_id};
+}
+
+std::variant<AccountProfile, WorldError> World::check_password(const KeyRef& key, std::int64_t srp_id,
+                                                               std::span<const std::uint8_t> A,
+                                                               std::span<const std::uint8_t> M1) {
+  const std::lock_guard lock(mutex_);
+  const auto waiting = awaiting_password_.find(key);
+  if (waiting == awaiting_password_.end()) return WorldError{401, "AUTH_KEY_UNREGISTERED"};
+  auto& account = *accounts_.at(waiting->second);
+  auto& p = *account.password;
+  if (p.srp_id == 0 || srp_id != p.srp_id) return WorldError{400, "SRP_ID_INVALID"};
+  const bool ok = crypto::srp_server_check_M1(p.verifier, crypto::kTelegramDhG, crypto::kTelegramDhPrime, p.b, p.B, A,
+                                              p.salt1, p.salt2, M1);
+  p.srp_id = 0;  // a challenge answers once, right or wrong
+  if (!ok) return WorldError{400, "PASSWORD_HASH_INVALID"};
+  awaiting_password_.erase(waiting);
+  authorize_locked(key, account.profile.user_id, false);
+  return account.profile;
+}
+
+std::int64_t World::awaiting_password(const KeyRef& key) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = awaiting_password_.find(key);
+  return it == awaiting_password_.end() ? 0 : it->second;
+}
+
+std::variant<AccountProfile, WorldError> World::import_bot(const KeyRef& key, std::string_view token) {
+  const auto profile = bot_account(token, cluster_);
+  if (!profile) return WorldError{400, "ACCESS_TOKEN_INVALID"};
+  const std::lock_guard lock(mutex_);
+  Account& account = account_locked(*profile);
+  if (account.profile.home_dc != key.dc)
+    return WorldError{303, "USER_MIGRATE_" + std::to_string(account.profile.home_dc)};
+  authorize_locked(key, account.profile.user_id, false);
+  return account.profile;
+}
+
+std::pair<std::int64_t, std::vector<std::uint8_t>> World::export_authorization(std::int64_t user_id, std::int32_t to) {
+  const std::int64_t id = random_id();
+  auto bytes = random_bytes(32);
+  const std::lock_guard lock(mutex_);
+  exports_[id] = Export{user_id, to, bytes};
+  return {id, std::move(bytes)};
+}
+
+std::variant<AccountProfile, WorldError> World::import_authorization(const KeyRef& key, std::int64_t id,
+                                                                     std::span<const std::uint8_t> bytes) {
+  const std::lock_guard lock(mutex_);
+  const auto it = exports_.find(id);
+  if (it == exports_.end() || it->second.to != key.dc || !std::ranges::equal(it->second.bytes, bytes))
+    return WorldError{400, "AUTH_BYTES_INVALID"};
+  const std::int64_t user_id = it->second.user_id;
+  exports_.erase(it);  // one use
+  authorize_locked(key, user_id, true);
+  return accounts_.at(user_id)->profile;
+}
+
+void World::authorize_locked(const KeyRef& key, std::int64_t user_id, bool imported) {
+  authorizations_[key] = Authorization{user_id, false, imported};
+  awaiting_password_.erase(key);
+}
+
+std::optional<Authorization> World::authorization(const KeyRef& key) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = authorizations_.find(key);
+  if (it == authorizations_.end()) return std::nullopt;
+  return it->second;
+}
+
+void World::log_out(const KeyRef& key) {
+  const std::lock_guard lock(mutex_);
+  authorizations_.erase(key);
+  awaiting_password_.erase(key);
+}
+
+void World::revoke_sessions(std::int64_t user_id, std::optional<KeyRef> except) {
+  const std::lock_guard lock(mutex_);
+  for (auto& [key, auth] : authorizations_)
+    if (auth.user_id == user_id && key != except) auth.revoked = true;
+}
+
+void World::move_home(std::int64_t user_id, std::int32_t dc) {
+  const std::lock_guard lock(mutex_);
+  const auto it = accounts_.find(user_id);
+  if (it != accounts_.end()) it->second->profile.home_dc = dc;
+}
+
+std::size_t World::push_update(std::int64_t user_id, const std::vector<std::uint8_t>& updates) {
+  std::vector<std::shared_ptr<PushTarget>> targets;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [connection, live] : live_) {
+      const auto auth = authorizations_.find(live.key);
+      if (auth == authorizations_.end() || auth->second.user_id != user_id || auth->second.revoked) continue;
+      if (auto target = live.target.lock()) targets.push_back(std::move(target));
+    }
+  }
+  for (const auto& target : targets) target->push(updates);
+  return targets.size();
+}
+
+std::int32_t World::flood_check(const FloodSubject& subject, std::string_view method) {
+  if (options_.flood_limits.empty()) return 0;
+  const std::lock_guard lock(mutex_);
+  return flood_.check(subject, method, clock_.unix_ns() / 1'000'000);
+}
+
+std::vector<FloodCounter> World::flood_counters() const {
+  const std::lock_guard lock(mutex_);
+  return flood_.counters();
+}
+
+void World::attach(const void* connection, const KeyRef& key, std::int64_t session, std::weak_ptr<PushTarget> target) {
+  const std::lock_guard lock(mutex_);
+  auto [it, added] = live_.try_emplace(connection);
+  LiveConnection& self = it->second;
+  if (!added && self.key == key && self.session == session) return;
+  if (!added) unindex_locked(connection, self.key);
+  self = LiveConnection{key, session, ++next_order_, std::move(target)};
+  live_by_key_.emplace(key, connection);
+}
+
+bool World::duplicated(const void* connection) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = live_.find(connection);
+  if (it == live_.end() || !authorizations_.contains(it->second.key)) return false;
+  const LiveConnection& self = it->second;
+  const auto [first, last] = live_by_key_.equal_range(self.key);
+  return std::any_of(first, last, [&](const auto& other) {
+    const LiveConnection& o = live_.at(other.second);
+    return other.second != connection && o.session != self.session && o.order < self.order;
+  });
+}
+
+void World::detach(const void* connection) {
+  const std::lock_guard lock(mutex_);
+  const auto it = live_.find(connection);
+  if (it == live_.end()) return;
+  unindex_locked(connection, it->second.key);
+  live_.erase(it);
+}
+
+void World::unindex_locked(const void* connection, const KeyRef& key) {
+  const auto [first, last] = live_by_key_.equal_range(key);
+  for (auto i = first; i != last; ++i) {
+    if (i->second == connection) {
+      live_by_key_.erase(i);
+      return;
+    }
+  }
+}
+
+}  // namespace mtpipe::sim

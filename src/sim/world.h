@@ -1,0 +1,152 @@
+#pragma once
+// The sim's world: accounts, which auth keys are logged in as whom, login codes, 2FA, exported authorizations,
+// flood limits, and the live connections updates are pushed to. One World is shared by every DC of a SimServer;
+// connections on several worker threads use it, so one mutex guards it all (every operation is short).
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "mtproto/clock.h"
+#include "sim/accounts.h"
+#include "sim/cluster.h"
+#include "sim/flood_limiter.h"
+#include "sim/sim_options.h"
+
+namespace mtpipe::sim {
+
+// An auth key as the world knows it: the DC it was made on and its id (a bound temporary key's permanent key).
+struct KeyRef {
+  std::int32_t dc = 0;
+  std::uint64_t key_id = 0;
+  auto operator<=>(const KeyRef&) const = default;
+};
+
+// A live connection that can take pushed updates. Implemented by the DC connection, which posts to its executor.
+class PushTarget {
+ public:
+  virtual ~PushTarget() = default;
+  virtual void push(std::vector<std::uint8_t> updates) = 0;
+};
+
+struct Authorization {
+  std::int64_t user_id = 0;
+  bool revoked = false;   // revoke_sessions / auth.resetAuthorizations: every query answers SESSION_REVOKED
+  bool imported = false;  // via auth.importAuthorization (a foreign DC's key)
+};
+
+// The 2FA state account.getPassword hands out; one live srp_id per account.
+struct PasswordChallenge {
+  std::vector<std::uint8_t> salt1, salt2;
+  std::array<std::uint8_t, 256> B{};
+  std::int64_t srp_id = 0;
+};
+
+// Why a login step failed: an RPC error as the DC sends it.
+struct WorldError {
+  std::int32_t code = 0;
+  std::string message;
+};
+
+class World {
+ public:
+  World(const Cluster& cluster, const SimOptions& options);
+  ~World();
+
+  const Cluster& cluster() const noexcept { return cluster_; }
+  std::int64_t now_s() const noexcept;
+
+  // --- accounts
+  // The account of a phone number (nothing: PHONE_NUMBER_INVALID), created on first use.
+  std::optional<AccountProfile> account_by_phone(std::string_view phone);
+  std::optional<AccountProfile> account(std::int64_t user_id) const;
+  bool has_password(std::int64_t user_id) const;
+
+  // --- login
+  // auth.sendCode: a fresh phone_code_hash.
+  std::string send_code(const AccountProfile& account);
+  // auth.signIn: the user on success; SESSION_PASSWORD_NEEDED leaves the key waiting for checkPassword.
+  std::variant<AccountProfile, WorldError> sign_in(const KeyRef& key, std::string_view phone, std::string_view hash,
+                                                   std::string_view code);
+  // account.getPassword for the account `key` logs in as (or waits to); nothing without 2FA.
+  std::optional<PasswordChallenge> password_challenge(std::int64_t user_id);
+  // auth.checkPassword: the user on success.
+  std::variant<AccountProfile, WorldError> check_password(const KeyRef& key, std::int64_t srp_id,
+                                                          std::span<const std::uint8_t> A,
+                                                          std::span<const std::uint8_t> M1);
+  // The user a key waits to log in as (after SESSION_PASSWORD_NEEDED), or 0.
+  std::int64_t awaiting_password(const KeyRef& key) const;
+  std::variant<AccountProfile, WorldError> import_bot(const KeyRef& key, std::string_view token);
+  // auth.exportAuthorization: (id, bytes) for DC `to`.
+  std::pair<std::int64_t, std::vector<std::uint8_t>> export_authorization(std::int64_t user_id, std::int32_t to);
+  std::variant<AccountProfile, WorldError> import_authorization(const KeyRef& key, std::int64_t id,
+                                                                std::span<const std::uint8_t> bytes);
+  std::optional<Authorization> authorization(const KeyRef& key) const;
+  void log_out(const KeyRef& key);
+
+  // --- test hooks (docs/SIM.md)
+  // Every later query of the user's keys other than `except` answers 401 SESSION_REVOKED.
+  void revoke_sessions(std::int64_t user_id, std::optional<KeyRef> except = std::nullopt);
+  // The account now lives on `dc`: its keys on other DCs answer USER_MIGRATE_<dc> where home matters.
+  void move_home(std::int64_t user_id, std::int32_t dc);
+  // Queues boxed Updates for every live connection logged in as the user; returns how many got it.
+  std::size_t push_update(std::int64_t user_id, const std::vector<std::uint8_t>& updates);
+
+  // --- flood limits
+  std::int32_t flood_check(const FloodSubject& subject, std::string_view method);
+  std::vector<FloodCounter> flood_counters() const;
+
+  // --- live connections (pushes and AUTH_KEY_DUPLICATED)
+  // A connection carries `session` of `key` from now on.
+  void attach(const void* connection, const KeyRef& key, std::int64_t session, std::weak_ptr<PushTarget> target);
+  // True when the connection's key is logged in and an older live connection carries it with another session:
+  // its queries then answer 406 AUTH_KEY_DUPLICATED. Keys not logged in may be shared freely (benchmarks and
+  // the capacity test run thousands of sessions on one key).
+  bool duplicated(const void* connection) const;
+  void detach(const void* connection);
+
+ private:
+  struct Account;
+  struct LiveConnection {
+    KeyRef key;
+    std::int64_t session = 0;
+    std::uint64_t order = 0;
+    std::weak_ptr<PushTarget> target;
+  };
+  Account& account_locked(const AccountProfile& profile);
+  void authorize_locked(const KeyRef& key, std::int64_t user_id, bool imported);
+  void unindex_locked(const void* connection, const KeyRef& key);
+
+  const Cluster& cluster_;
+  const SimOptions& options_;
+  const mtproto::Clock& clock_;
+  mutable std::mutex mutex_;
+  std::map<std::int64_t, std::unique_ptr<Account>> accounts_;
+  struct PendingCode {
+    std::string phone;
+    std::int64_t expires_s = 0;
+  };
+  std::unordered_map<std::string, PendingCode> codes_;  // by phone_code_hash
+  std::map<KeyRef, Authorization> authorizations_;
+  std::map<KeyRef, std::int64_t> awaiting_password_;
+  struct Export {
+    std::int64_t user_id = 0;
+    std::int32_t to = 0;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::unordered_map<std::int64_t, Export> exports_;
+  FloodLimiter flood_;
+  std::unordered_map<const void*, LiveConnection> live_;
+  std::multimap<KeyRef, const void*> live_by_key_;
+  std::uint64_t next_order_ = 0;
+};
+
+}  // namespace mtpipe::sim
