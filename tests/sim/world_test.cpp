@@ -1,5 +1,8 @@
 // The sim's world beyond login: authorization export/import, USER_MIGRATE after a home move, log-out and
 // revocation, flood limits, AUTH_KEY_DUPLICATED, FILE_MIGRATE and STATS_MIGRATE.
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include "sim/channels.h"
 #include "sim/synthetic_file.h"
 #include "world_helpers.h"
@@ -174,6 +177,41 @@ TEST(World, StatsMigrateToTheChannelsStatsDc) {
   EXPECT_NE(dynamic_cast<const api::stats::broadcastStats*>(result.get()), nullptr);
   home->close();
   on_three->close();
+}
+
+}  // namespace
+}  // namespace mtpipe
+
+namespace mtpipe {
+namespace {
+
+using namespace testing;
+
+TEST(World, PushedUpdatesReachTheUsersLiveSessions) {
+  SimFixture sim;
+  asio::io_context io;
+  auto c = sim.dial(io, sim.options(plain_intermediate()));
+  std::vector<std::vector<std::uint8_t>> updates;
+  asio::steady_timer arrived(io, 20s);  // the test fails instead of hanging when nothing comes
+  c->on_push([&](mtproto::Push p) {
+    if (p.kind != mtproto::Push::Kind::update) return;
+    updates.push_back(std::move(p.body));
+    arrived.cancel();
+  });
+  run(io, c->start());
+  const auto hash = code_hash(io, *c, kPhone);
+  run(io, c->invoke(sign_in(kPhone, hash, "22222"), 10s));
+
+  EXPECT_EQ(sim.server().world().push_update(kUser + 1, tl::serialize(api::updatesTooLong{})), 0u) << "nobody";
+  EXPECT_EQ(sim.server().world().push_update(kUser, tl::serialize(api::updatesTooLong{})), 1u);
+  run(io, [&]() -> asio::awaitable<void> {
+    boost::system::error_code ec;
+    if (updates.empty()) co_await arrived.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }());
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0], tl::serialize(api::updatesTooLong{}));
+  EXPECT_EQ(rpc_error_of(io, *c, get_self()), "") << "the session goes on";
+  c->close();
 }
 
 }  // namespace
