@@ -114,9 +114,27 @@ int main(int argc, char** argv) {
   auto* sessions_export = sessions->add_subcommand("export", "Print the account as a Telethon StringSession (a secret)");
   sessions_export->add_option("--account", sessions_opts.account, "Account name")->required();
   sessions_export->callback([&] { rc = mtpipe::app::sessions_export(sessions_opts); });
-  auto* sessions_check = sessions->add_subcommand("check", "Check a session file offline; non-zero exit on a problem");
+  auto* sessions_check = sessions->add_subcommand(
+      "check", "Check a session file (offline; with --online also its key); non-zero exit on a problem");
   sessions_check->add_option("--account", sessions_opts.account, "Account name")->required();
-  sessions_check->callback([&] { rc = mtpipe::app::sessions_check(sessions_opts); });
+  bool check_online = false;
+  mtpipe::app::AccountOptions check_opts;
+  sessions_check->add_flag("--online", check_online, "Also connect and ask the server who the account is");
+  sessions_check->add_option("--server", check_opts.server, "With --online: telegram, telegram-test or sim:READY_FILE")
+      ->envname("MTPIPE_SERVER")->capture_default_str();
+  sessions_check->add_option("--api-id", check_opts.api_id, "With --online")->envname("MTPROTO_API_ID");
+  sessions_check->add_option("--api-hash", check_opts.api_hash, "With --online")->envname("MTPROTO_API_HASH");
+  sessions_check->callback([&] {
+    mtpipe::app::OnlineSessionCheck online;
+    if (check_online) {
+      check_opts.account = sessions_opts.account;
+      check_opts.sessions_dir = sessions_opts.sessions_dir;
+      online = [&](const std::string&, const mtpipe::client::SessionData& session, std::ostream& out) {
+        return mtpipe::app::check_session_online(check_opts, session, out);
+      };
+    }
+    rc = mtpipe::app::sessions_check(sessions_opts, online);
+  });
 
   // Account commands share where the account lives and how to reach Telegram.
   mtpipe::app::AccountOptions account_opts;

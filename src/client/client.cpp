@@ -50,10 +50,12 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   crypto::Rng& rng() override { return rng_; }
   const mtproto::Clock& clock() const override { return clock_; }
   ClientStats& stats() override { return stats_; }
+  // The network's own list wins (a sim restarted on new ports, Telegram's published addresses); the session's
+  // addresses serve DCs the list does not name (a session imported from elsewhere).
   std::optional<net::Endpoint> address(std::int32_t dc) const override {
-    if (const auto* a = session_.address(dc)) return net::Endpoint{a->host, a->port};
     for (const auto& a : options_.network.bootstrap)
       if (a.dc_id == dc && !a.media_only) return net::Endpoint{a.host, a.port};
+    if (const auto* a = session_.address(dc)) return net::Endpoint{a->host, a->port};
     return std::nullopt;
   }
   std::optional<mtproto::HandshakeResult> saved_key(std::int32_t dc) const override {
@@ -68,6 +70,13 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   }
   void key_created(std::int32_t dc, const mtproto::HandshakeResult& key) override {
     session_.dcs[dc] = DcAuth{key.key, key.server_salt, key.time_offset_ns, false};
+    changed();
+  }
+  void reached(std::int32_t dc, const net::Endpoint& address) override {
+    const auto* known = session_.address(dc);
+    if (known && known->host == address.host && known->port == address.port) return;
+    std::erase_if(session_.addresses, [dc](const DcAddress& a) { return a.dc_id == dc && !a.media_only; });
+    session_.addresses.push_back(DcAddress{dc, address.host, address.port, false});
     changed();
   }
   void pushed(std::int32_t dc, mtproto::Push push) override {

@@ -103,6 +103,7 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
     ++host->stats().handshakes;
     host->key_created(dc_, key);
   }
+  host->reached(dc_, *target);
   co_return connection;
 }
 

@@ -36,6 +36,8 @@ class LinkHost {
   // A handshake made a new key for `dc`.
   virtual void key_created(std::int32_t dc, const mtproto::HandshakeResult& key) = 0;
   virtual void pushed(std::int32_t dc, mtproto::Push push) = 0;
+  // A connection to `dc` at `address` is up (the session keeps the addresses that worked).
+  virtual void reached(std::int32_t dc, const net::Endpoint& address) = 0;
 };
 
 // The connection of one account to one DC. connection() hands out the live connection, or opens one: a single

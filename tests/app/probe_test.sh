@@ -3,14 +3,9 @@
 #   probe_test.sh MTPIPE_BINARY
 set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$tmp"' EXIT
-fail() { echo "probe_test: $*" >&2; exit 1; }
-
-"$bin" sim --dcs 2 --ready-file "$tmp/ready.json" --rsa-key "$tmp/key.pem" --log-level warn >"$tmp/sim.out" 2>&1 &
-sim=$!
-for _ in $(seq 300); do [ -f "$tmp/ready.json" ] && break; kill -0 $sim 2>/dev/null || fail "the sim exited"; sleep 0.1; done
-[ -f "$tmp/ready.json" ] || fail "the sim wrote no ready file"
+test_name=probe_test
+. "$(dirname "$0")/sim_harness.sh"
+start_sim --dcs 2
 port=$(sed -E 's/.*"id":2,"port":([0-9]+).*/\1/' "$tmp/ready.json")
 
 for t in abridged intermediate padded full obfuscated-abridged obfuscated-intermediate obfuscated-padded; do

@@ -7,7 +7,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "../net/socks5_test_server.h"
 #include "chaos_relay.h"
+#include "net/proxy_url.h"
 #include "client_fixture.h"
 #include "tl/api.h"
 
@@ -178,6 +180,37 @@ TEST(Client, ACancelledRequestEndsWithCancelled) {
   io.run();
   ASSERT_TRUE(finished);
   EXPECT_EQ(call_error_kind(error), mtproto::CallError::Kind::cancelled);
+}
+
+// The account through the sim acting as an MTProxy, with a padded (dd) and a fake-TLS (ee) secret: the DC is
+// named in the obfuscated header, and initConnection reports the proxy.
+TEST(Client, ReachesItsDcsThroughAnMtproxyWithEitherSecretKind) {
+  const std::string dd = "dd00112233445566778899aabbccddeeff";
+  const std::string ee = "ee00112233445566778899aabbccddeeff" "6578616d706c652e636f6d";  // example.com
+  sim::SimOptions options;
+  for (const auto& secret : {dd, ee})
+    options.mtproxy_secrets.push_back(*net::parse_proxy_url("mtproxy://" + secret + "@127.0.0.1:1").secret);
+  SimFixture sim(options);
+  for (const auto& secret : {dd, ee}) {
+    asio::io_context io;
+    auto o = client_options(sim);
+    o.proxy = net::parse_proxy_url("mtproxy://" + secret + "@127.0.0.1:" + std::to_string(sim.server().mtproxy_port()));
+    Client client(io.get_executor(), o, {}, crypto::system_rng(), mtproto::system_clock());
+    EXPECT_EQ(nearest_dc_this(io, client), 2) << secret.substr(0, 2);
+    client::CallOptions on3;
+    on3.dc = 3;
+    EXPECT_EQ(nearest_dc_this(io, client, on3), 3) << secret.substr(0, 2);
+  }
+}
+
+TEST(Client, ReachesItsDcsThroughASocks5ProxyWithAPassword) {
+  SimFixture sim;
+  asio::io_context io;
+  Socks5TestServer proxy(io, "mtpipe", "s3cret");
+  auto o = client_options(sim);
+  o.proxy = net::parse_proxy_url("socks5://mtpipe:s3cret@127.0.0.1:" + std::to_string(proxy.port()));
+  Client client(io.get_executor(), o, {}, crypto::system_rng(), mtproto::system_clock());
+  EXPECT_EQ(nearest_dc_this(io, client), 2);
 }
 
 }  // namespace
