@@ -87,7 +87,9 @@ ApiAnswer check_password(const ApiContext& ctx, std::span<const std::uint8_t> qu
 ApiAnswer export_authorization(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   constexpr std::string_view name = api::auth::exportAuthorization::NAME;
   const auto req = tl::parse_boxed<api::auth::exportAuthorization>(query);
-  const auto me = logged_in(ctx, name, true);
+  // Any key logged in as the user may hand its login on, also on a DC the account has left: that is how a
+  // client follows USER_MIGRATE without logging in again.
+  const auto me = logged_in(ctx, name, false);
   if (const auto* refused = std::get_if<ApiAnswer>(&me)) return *refused;
   const auto& dcs = ctx.world.cluster().dcs;
   const bool known = std::any_of(dcs.begin(), dcs.end(), [&](const DcAddress& dc) { return dc.id == req.dc_id; });
