@@ -56,7 +56,16 @@ int main(int argc, char** argv) {
                   "Test hook: a fresh salt after every N queries on an auth key (0: off)");
   sim->add_option("--fault", sim_faults, "Test hook, repeatable: misbehave on purpose (see docs/SIM.md)");
   sim->add_option("--log-level", sim_log_level, "debug logs every request")->capture_default_str();
+  std::vector<std::string> sim_secrets, sim_two_fa, sim_floods;
+  sim->add_option("--mtproxy-secret", sim_secrets, "Open an MTProxy port for this hex secret (repeatable)");
+  sim->add_option("--two-fa", sim_two_fa, "PHONE:PASSWORD, repeatable: this account has 2FA");
+  sim->add_option("--flood-limit", sim_floods, "METHOD=COUNT/SECONDS, repeatable: a per-account flood limit");
   sim->callback([&] {
+    try {
+      mtpipe::app::add_sim_world_flags(sim_opts, sim_secrets, sim_two_fa, sim_floods);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("sim", e.what());
+    }
     if (sim->count("--dc-ids") == 0) {
       sim_opts.dc_ids.clear();
       for (int i = 1; i <= sim_dcs; ++i) sim_opts.dc_ids.push_back(i);
