@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   sim->add_option("--threads", sim_opts.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
   sim->add_option("--salt-period", sim_opts.salt_period_s, "Seconds each server salt is current")
       ->check(CLI::Range(60, 86400))->capture_default_str();
+  sim->add_option("--kill-every", sim_opts.kill_every,
+                  "Fault: close the connection instead of answering every Nth query of a DC (0: off)");
   sim->add_option("--salt-rotate-after", sim_opts.salt_rotate_after,
                   "Test hook: a fresh salt after every N queries on an auth key (0: off)");
   sim->add_option("--fault", sim_faults, "Test hook, repeatable: misbehave on purpose (see docs/SIM.md)");

@@ -35,6 +35,8 @@ ApiAnswer send_code(const ApiContext& ctx, std::span<const std::uint8_t> query) 
   const std::string phone = r.string();
   const auto account = ctx.world.account_by_phone(phone);
   if (!account) return api_error(400, "PHONE_NUMBER_INVALID", name);
+  if (const auto network = ctx.world.take_network_migrate(ctx.this_dc))
+    return api_error(303, "NETWORK_MIGRATE_" + std::to_string(*network), name);
   if (account->home_dc != ctx.this_dc) return api_error(303, "PHONE_MIGRATE_" + std::to_string(account->home_dc), name);
   api::auth::sentCode sent;
   auto type = std::make_unique<api::auth::sentCodeTypeApp>();

@@ -17,6 +17,7 @@ struct DcStats {
   std::atomic<std::uint64_t> connections{0}, open_connections{0}, handshakes{0}, queries{0};
   std::atomic<std::uint64_t> bad_server_salts{0}, bad_msg_notifications{0}, transport_errors{0}, refused_packets{0};
   std::atomic<std::uint64_t> auth_key_duplicated{0};  // queries answered 406 AUTH_KEY_DUPLICATED
+  std::atomic<std::uint64_t> connections_killed{0};   // closed instead of answering (--kill-every)
 };
 
 // What every connection of one DC shares. Connections on several worker threads read it concurrently: all

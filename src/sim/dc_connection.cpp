@@ -46,6 +46,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
         const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable);
         inbound_.clear();
         codec_.feed({buffer.data(), n}, inbound_);
+        codec_.take_handshake_reply(out_);  // a fake-TLS server hello goes out now: some clients wait for it
         if (!choose_dc()) break;
         for (auto& in : inbound_) on_packet(in);
         if (!writing_) co_await drain();
@@ -188,7 +189,16 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   }
 
   void answer(ServerSession& session, mtproto::session::ServerKeyState& key, const mtproto::session::ServerQuery& q) {
-    ++dc_->stats.queries;
+    const auto nth = ++dc_->stats.queries;
+    if (closing_) return;
+    if (const auto every = dc_->options->kill_every; every != 0 && nth % every == 0) {
+      // The connection dies with this query unanswered: the read loop ends and closes the socket; nothing
+      // queued is written any more.
+      ++dc_->stats.connections_killed;
+      closing_ = true;
+      debug("fault: connection killed instead of answering");
+      return;
+    }
     if (dc_->world->duplicated(this)) {
       ++dc_->stats.auth_key_duplicated;
       session.reply_error(q.msg_id, 406, "AUTH_KEY_DUPLICATED");

@@ -50,6 +50,9 @@ struct SimOptions {
   int threads = 1;
   std::int32_t salt_period_s = 1800;
   std::uint64_t salt_rotate_after = 0;  // 0: off
+  // Fault: every Nth query a DC receives is not answered; its connection is closed instead (0: off). Clients
+  // must re-send or fail each request in flight, never hang.
+  std::uint64_t kill_every = 0;
   SimFaults faults;
   // One extra port, only for obfuscated connections keyed with one of these; each is served by the DC its
   // header names. Empty: no MTProxy port.

@@ -137,6 +137,7 @@ std::string SimServer::stats_json() const {
         {"transport_errors", s.transport_errors.load()},
         {"refused_packets", s.refused_packets.load()},
         {"auth_key_duplicated", s.auth_key_duplicated.load()},
+        {"connections_killed", s.connections_killed.load()},
     };
     for (const auto& [k, v] : fields) {
       w.key(k);

@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "crypto/dh.h"
 #include "crypto/random.h"
@@ -222,6 +223,17 @@ void World::move_home(std::int64_t user_id, std::int32_t dc) {
   const std::lock_guard lock(mutex_);
   const auto it = accounts_.find(user_id);
   if (it != accounts_.end()) it->second->profile.home_dc = dc;
+}
+
+void World::network_migrate_once(std::int32_t dc) {
+  const std::lock_guard lock(mutex_);
+  network_dc_ = dc;
+}
+
+std::optional<std::int32_t> World::take_network_migrate(std::int32_t this_dc) {
+  const std::lock_guard lock(mutex_);
+  if (!network_dc_ || *network_dc_ == this_dc) return std::nullopt;
+  return std::exchange(network_dc_, std::nullopt);
 }
 
 std::size_t World::push_update(std::int64_t user_id, const std::vector<std::uint8_t>& updates) {

@@ -97,6 +97,11 @@ class World {
   void revoke_sessions(std::int64_t user_id, std::optional<KeyRef> except = std::nullopt);
   // The account now lives on `dc`: its keys on other DCs answer USER_MIGRATE_<dc> where home matters.
   void move_home(std::int64_t user_id, std::int32_t dc);
+  // The next auth.sendCode on a DC other than `dc` answers 303 NETWORK_MIGRATE_<dc> (the client's address
+  // belongs to DC `dc`), once.
+  void network_migrate_once(std::int32_t dc);
+  // For auth.sendCode on `this_dc`: the DC to send the client to, consuming the pending redirect.
+  std::optional<std::int32_t> take_network_migrate(std::int32_t this_dc);
   // Queues boxed Updates for every live connection logged in as the user; returns how many got it.
   std::size_t push_update(std::int64_t user_id, const std::vector<std::uint8_t>& updates);
 
@@ -147,6 +152,7 @@ class World {
   std::unordered_map<const void*, LiveConnection> live_;
   std::multimap<KeyRef, const void*> live_by_key_;
   std::uint64_t next_order_ = 0;
+  std::optional<std::int32_t> network_dc_;
 };
 
 }  // namespace mtpipe::sim

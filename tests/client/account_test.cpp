@@ -107,6 +107,16 @@ TEST(Account, PhoneMigrateMovesTheHomeDcDuringLogin) {
   EXPECT_EQ(a.self_id(), who.user_id);
 }
 
+// NETWORK_MIGRATE (the client's address belongs to DC 1) and then PHONE_MIGRATE (the number lives on DC 3).
+TEST(Account, NetworkMigrateThenPhoneMigrateDuringLogin) {
+  Account a;
+  a.sim.server().world().network_migrate_once(1);
+  const auto who = a.login(kPhoneOnDc3, "33333");
+  EXPECT_EQ(who.home_dc, 3);
+  EXPECT_EQ(a.client->stats().migrations, 2u);
+  EXPECT_EQ(a.self_id(), who.user_id);
+}
+
 TEST(Account, LogsInAsABot) {
   Account a;
   const auto who = run(a.io, client::login_as_bot(*a.client, a.options.api, "4242:sim-bot-token-abc"));

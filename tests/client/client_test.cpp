@@ -213,5 +213,70 @@ TEST(Client, ReachesItsDcsThroughASocks5ProxyWithAPassword) {
   EXPECT_EQ(nearest_dc_this(io, client), 2);
 }
 
+sim::SimOptions killing_every(std::uint64_t n) {
+  sim::SimOptions o;
+  o.kill_every = n;
+  return o;
+}
+
+// The sim kills the connection instead of answering every 7th query. One request at a time, each kill costs one
+// request a re-send on a new connection, and all 60 are answered.
+TEST(Client, EveryRequestIsAnsweredWhileTheSimKillsConnectionsMidRequest) {
+  SimFixture sim(killing_every(7));
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(nearest_dc_this(io, client), 2);
+  // Queries 7, 14, ..., 63 were killed and re-sent: the 60th answer is the 69th query.
+  EXPECT_EQ(sim.server().dc(1).stats.connections_killed, 9u);
+  EXPECT_EQ(client.stats().resent_after_reconnect, 9u);
+}
+
+// How requests sent ten at a time ended.
+struct Outcomes {
+  int answered = 0, lost = 0, other = 0;
+};
+Outcomes ten_at_a_time(asio::io_context& io, Client& client, int rounds, client::CallOptions options = {}) {
+  Outcomes o;
+  for (int round = 0; round < rounds; ++round)
+    run_all(io, 10, [&]() -> asio::awaitable<void> {
+      try {
+        (void)co_await client.invoke(api::help::getNearestDc{}, options);
+        ++o.answered;
+      } catch (const mtproto::CallError& e) {
+        ++(e.kind() == mtproto::CallError::Kind::connection_lost ? o.lost : o.other);
+      } catch (...) {
+        ++o.other;
+      }
+    });
+  return o;
+}
+
+// Ten at a time, a kill takes every request in flight with it; re-sent, each request ends answered or with
+// connection_lost once the retry budget is spent: none hangs, none ends otherwise.
+TEST(Client, RequestsInFlightWhenTheSimKillsConnectionsAllEnd) {
+  SimFixture sim(killing_every(7));
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  const auto o = ten_at_a_time(io, client, 6);
+  EXPECT_EQ(o.answered + o.lost, 60);
+  EXPECT_EQ(o.other, 0);
+  EXPECT_GE(client.stats().resent_after_reconnect, 1u);
+}
+
+// With re-sends off, each request either completes or fails with connection_lost: none hangs, none is lost.
+TEST(Client, WithoutResendsEachRequestCompletesOrFailsCleanly) {
+  SimFixture sim(killing_every(5));
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  client::CallOptions once;
+  once.resend_after_reconnect = false;
+  once.timeout = std::chrono::seconds(10);
+  const auto o = ten_at_a_time(io, client, 4, once);
+  EXPECT_EQ(o.answered + o.lost, 40);
+  EXPECT_EQ(o.other, 0);
+  EXPECT_GE(o.lost, 1);
+  EXPECT_GE(o.answered, 1);
+}
+
 }  // namespace
 }  // namespace mtpipe::testing
