@@ -156,7 +156,8 @@ int main(int argc, char** argv) {
     command->add_option("--sessions-dir", account_opts.sessions_dir, "Where session files live")
         ->envname("MTPIPE_SESSIONS_DIR")->capture_default_str();
     command->add_option("--api-id", account_opts.api_id, "From my.telegram.org")->envname("MTPROTO_API_ID");
-    command->add_option("--api-hash", account_opts.api_hash, "From my.telegram.org")->envname("MTPROTO_API_HASH");
+    command->add_option("--api-hash", account_opts.api_hash, "From my.telegram.org (prefer MTPROTO_API_HASH: flags show in ps)")
+        ->envname("MTPROTO_API_HASH");
     command->add_option("--proxy", account_opts.proxy, "socks5://, http://, mtproxy://SECRET@host:port or a tg://proxy link");
     command->add_option("--transport", account_opts.transport,
                         "abridged, intermediate, padded, full, or obfuscated-{abridged,intermediate,padded}")
@@ -169,9 +170,11 @@ int main(int argc, char** argv) {
   add_account_options(login);
   login->add_option("--phone", login_opts.phone, "Phone number (asked on the terminal when absent)")->envname("MTPIPE_PHONE");
   login->add_option("--code", login_opts.code, "The login code (asked when absent)")->envname("MTPIPE_LOGIN_CODE");
-  login->add_option("--password", login_opts.password, "The 2FA password, if the account has one (asked when absent)")
+  login->add_option("--password", login_opts.password,
+                    "The 2FA password (asked when absent; a flag is visible in ps: prefer MTPIPE_2FA_PASSWORD)")
       ->envname("MTPIPE_2FA_PASSWORD");
-  login->add_option("--bot-token", login_opts.bot_token, "Log in as a bot instead")->envname("MTPIPE_BOT_TOKEN");
+  login->add_option("--bot-token", login_opts.bot_token,
+                    "Log in as a bot instead (a flag is visible in ps: prefer MTPIPE_BOT_TOKEN)")->envname("MTPIPE_BOT_TOKEN");
   login->callback([&] { rc = mtpipe::app::run_login(account_opts, login_opts); });
 
   auto* logout = app.add_subcommand("logout", "Log an account out and delete its session file");

@@ -184,14 +184,23 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     if (!co_await imported_.wait(deadline))
       throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + " took longer than the call's timeout");
   }
+  // Whatever ends the import (an answer, an error of any type, cancellation), the next caller may try again.
+  struct Importing {
+    ClientCore& core;
+    std::int32_t dc;
+    ~Importing() {
+      core.importing_[dc] = false;
+      core.imported_.notify_all();
+    }
+  } importing{*this, dc};
   importing_[dc] = true;
-  std::optional<RpcError> failed_rpc;
   std::optional<CallError> failed;
   try {
     tl::api::auth::exportAuthorization ex;
     ex.dc_id = dc;
+    const auto export_query = tl::serialize(ex);
     std::shared_ptr<mtproto::Connection> used;
-    const auto exported_bytes = co_await send_once(session_.home_dc, tl::serialize(ex), deadline, used);
+    const auto exported_bytes = co_await send_once(session_.home_dc, export_query, deadline, used);
     tl::Reader r(exported_bytes);
     const auto result = tl::api::auth::exportAuthorization::tl_read_result(r);
     const auto* exported = dynamic_cast<const tl::api::auth::exportedAuthorization*>(result.get());
@@ -199,19 +208,21 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     tl::api::auth::importAuthorization im;
     im.id = exported->id;
     im.bytes = exported->bytes;
-    (void)co_await send_once(dc, tl::serialize(im), deadline, used);
+    const auto import_query = tl::serialize(im);
+    (void)co_await send_once(dc, import_query, deadline, used);
     session_.dcs[dc].authorized = true;
     ++stats_.authorizations_imported;
   } catch (const CallError& e) {
-    if (e.kind() == CallError::Kind::rpc_error)
-      failed_rpc = RpcError::from_server(e.rpc_code(), e.rpc_message());
-    else
-      failed = e;
+    failed = e;
   }
-  importing_[dc] = false;
-  imported_.notify_all();
-  if (failed_rpc) throw *failed_rpc;
-  if (failed) throw *failed;
+  if (failed) {
+    ++stats_.failed;
+    // The same types call() throws: the server's refusals and timeouts as RpcError.
+    if (failed->kind() == CallError::Kind::rpc_error) throw RpcError::from_server(failed->rpc_code(), failed->rpc_message());
+    if (failed->kind() == CallError::Kind::timeout)
+      throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + ": " + failed->what());
+    throw *failed;
+  }
   changed();
 }
 
@@ -241,6 +252,10 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       throw held;
     }
     const std::int32_t dc = pinned_dc.value_or(session_.home_dc);
+    if (!address(dc)) {
+      ++stats_.failed;
+      throw CallError(CallError::Kind::connection_lost, "no address known for DC " + std::to_string(dc));
+    }
     co_await authorize_on(dc, deadline);
 
     std::optional<CallError> error;
@@ -306,12 +321,17 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       session_.dcs[dc].authorized = false;
       continue;
     }
-    if (rpc.is_internal() && ++failures <= options_.retry_max) {
-      ++stats_.retried_internal;
+    // A 500-class error may mean the request ran: retried only when running twice is allowed, and only when
+    // the pause fits before the deadline.
+    if (rpc.is_internal() && call_options.resend_after_reconnect && ++failures <= options_.retry_max) {
       std::array<std::uint8_t, 1> draw{};
       rng_.fill(draw);
-      co_await sleep_for(backoff_delay(options_.reconnect, failures, draw[0] / 256.0));
-      continue;
+      const auto pause = backoff_delay(options_.reconnect, failures, draw[0] / 256.0);
+      if (SteadyClock::now() + pause < deadline) {
+        ++stats_.retried_internal;
+        co_await sleep_for(pause);
+        continue;
+      }
     }
     ++stats_.failed;
     throw rpc;

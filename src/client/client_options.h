@@ -28,7 +28,7 @@ struct ClientOptions {
   ApiIdentity api;
   mtproto::transport::TransportSpec transport;
   std::optional<net::ProxyUrl> proxy;
-  std::chrono::milliseconds connect_timeout{10'000};  // dial + proxy handshake + MTProto handshake
+  std::chrono::milliseconds connect_timeout{10'000};  // for the dial with the proxy's handshake, and again for the MTProto handshake
   std::chrono::milliseconds request_timeout{30'000};  // default for invoke(); everything a call does fits in it
   BackoffPolicy reconnect;                            // between connection attempts to one DC
   int retry_max = 5;                                  // MTPROTO_RETRY_MAX: re-sends after lost connections and 5xx

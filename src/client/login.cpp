@@ -38,7 +38,8 @@ LoginResult logged_in(Client& client, const api::auth::Authorization& answer, bo
 }
 
 asio::awaitable<LoginResult> check_password(Client& client, const CodeLogin& input) {
-  const auto state = co_await client.invoke(api::account::getPassword{});
+  const api::account::getPassword get_password;
+  const auto state = co_await client.invoke(get_password);
   const auto* password = dynamic_cast<const api::account::password*>(state.get());
   if (!password || !password->has_password || !password->srp_B || !password->srp_id)
     throw LoginError("the server asked for a 2FA password but describes none");
@@ -104,7 +105,8 @@ asio::awaitable<LoginResult> identify(Client& client) {
 }
 
 asio::awaitable<void> logout(Client& client) {
-  (void)co_await client.invoke(api::auth::logOut{});
+  const api::auth::logOut log_out;
+  (void)co_await client.invoke(log_out);
   client.set_logged_out();
 }
 

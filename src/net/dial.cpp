@@ -5,6 +5,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
+#include "net/deadline_guard.h"
+
 namespace mtpipe::net {
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -28,12 +30,7 @@ asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, Endp
                                             std::chrono::milliseconds timeout) {
   asio::ip::tcp::resolver resolver(executor);
   asio::ip::tcp::socket socket(executor);
-  asio::steady_timer deadline(executor);
-  bool expired = false;
-  deadline.expires_after(timeout);
-  deadline.async_wait([&](error_code ec) {
-    if (ec) return;
-    expired = true;
+  DeadlineGuard guard(executor, std::chrono::steady_clock::now() + timeout, [&resolver, &socket] {
     resolver.cancel();
     error_code ignored;
     socket.close(ignored);
@@ -42,11 +39,11 @@ asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, Endp
     const auto endpoints = co_await resolver.async_resolve(to.host, std::to_string(to.port), asio::use_awaitable);
     co_await asio::async_connect(socket, endpoints, asio::use_awaitable);
   } catch (const boost::system::system_error&) {
-    deadline.cancel();
-    if (expired) throw boost::system::system_error(asio::error::timed_out, "connect to " + to.host + ":" + std::to_string(to.port));
+    guard.disarm();
+    if (guard.expired()) throw boost::system::system_error(asio::error::timed_out, "connect to " + to.host + ":" + std::to_string(to.port));
     throw;
   }
-  deadline.cancel();
+  guard.disarm();
   socket.set_option(asio::ip::tcp::no_delay(true));
   co_return socket;
 }

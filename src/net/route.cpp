@@ -2,6 +2,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "net/deadline_guard.h"
 #include "net/http_connect.h"
 #include "net/socks5.h"
 
@@ -27,12 +28,7 @@ asio::awaitable<asio::ip::tcp::socket> dial_classified(asio::any_io_executor exe
 // whatever read or write the handshake is waiting on, and the error becomes a timeout.
 asio::awaitable<void> handshake(asio::ip::tcp::socket& socket, ProxyUrl proxy, Endpoint dc,
                                 Clock::time_point deadline) {
-  asio::steady_timer timer(socket.get_executor());
-  bool expired = false;
-  timer.expires_at(deadline);
-  timer.async_wait([&](boost::system::error_code ec) {
-    if (ec) return;
-    expired = true;
+  DeadlineGuard guard(socket.get_executor(), deadline, [&socket] {
     boost::system::error_code ignored;
     socket.close(ignored);
   });
@@ -46,11 +42,11 @@ asio::awaitable<void> handshake(asio::ip::tcp::socket& socket, ProxyUrl proxy, E
       co_await http_connect(socket, std::move(request), name);
     }
   } catch (const DialError& e) {
-    timer.cancel();
-    if (expired) throw DialError(DialError::Kind::timeout, std::string(e.what()) + " (deadline passed)");
+    guard.disarm();
+    if (guard.expired()) throw DialError(DialError::Kind::timeout, std::string(e.what()) + " (deadline passed)");
     throw;
   }
-  timer.cancel();
+  guard.disarm();
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "sim/dc_connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -34,7 +37,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   // `dc` null: an MTProxy connection, whose DC the obfuscated header names (`find_dc` looks it up).
   DcConnection(asio::ip::tcp::socket socket, Dc* dc, std::span<const mtproto::transport::MtproxySecret> secrets,
                std::function<Dc*(std::int32_t)> find_dc)
-      : socket_(std::move(socket)), codec_(crypto::system_rng(), secrets), find_dc_(std::move(find_dc)),
+      : socket_(std::move(socket)), fd_(socket_.native_handle()), codec_(crypto::system_rng(), secrets),
+        find_dc_(std::move(find_dc)),
         disconnect_timer_(socket_.get_executor()) {
     if (dc != nullptr) attach(*dc);
   }
@@ -56,14 +60,18 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     } catch (const boost::system::system_error&) {
       // The client went away.
     }
-    if (dc_ != nullptr) {
-      --dc_->stats.open_connections;
-      dc_->world->detach(this);
-    }
-    closing_ = true;
-    error_code ignored;
+    if (dc_ != nullptr) --dc_->stats.open_connections;
     disconnect_timer_.cancel();
-    socket_.close(ignored);
+    close_socket();
+  }
+
+  // PushTarget: asked by the world, under its lock, whether the client hung up on this connection (its FIN
+  // waits in the socket unread). A client that drops a connection and opens another has closed the old one
+  // before, so this tells an honest reconnect from one key used in two places.
+  bool peer_closed() const override {
+    std::uint8_t byte = 0;
+    const ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
   }
 
  private:
@@ -243,8 +251,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
         co_await self->drain();
       } catch (const boost::system::system_error&) {
         self->writing_ = false;
-        error_code ignored;
-        self->socket_.close(ignored);
+        self->close_socket();
       }
     }, asio::detached);
   }
@@ -267,15 +274,23 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     disconnect_timer_.expires_after(std::chrono::seconds(std::max(seconds, 1)));
     disconnect_timer_.async_wait([self = shared_from_this()](error_code ec) {
       if (ec) return;
-      self->closing_ = true;
-      error_code ignored;
-      self->socket_.close(ignored);
+      self->close_socket();
     });
+  }
+
+  // Every close goes through here: the world forgets the connection first, so while it is attached its socket
+  // (fd_) is open, which peer_closed relies on.
+  void close_socket() {
+    if (dc_ != nullptr) dc_->world->detach(this);
+    closing_ = true;
+    error_code ignored;
+    socket_.close(ignored);
   }
 
   static std::int64_t now_s() { return mtproto::system_clock().unix_ns() / mtproto::kNsPerSecond; }
 
   asio::ip::tcp::socket socket_;
+  const int fd_;  // the socket's descriptor, read by peer_closed from other threads
   Dc* dc_ = nullptr;
   mtproto::transport::ServerCodec codec_;
   std::function<Dc*(std::int32_t)> find_dc_;

@@ -1,5 +1,7 @@
 #include "sim/sim_options.h"
 
+#include "sim/accounts.h"
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -57,7 +59,8 @@ void add_two_fa(std::map<std::string, std::string>& passwords, std::string_view 
   const auto colon = phone_colon_password.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == phone_colon_password.size())
     throw std::invalid_argument("2FA: expected PHONE:PASSWORD");
-  passwords[std::string(phone_colon_password.substr(0, colon))] = std::string(phone_colon_password.substr(colon + 1));
+  // Kept by digits, as the world looks numbers up ("+999 66 1 0001" and "9996610001" are one account).
+  passwords[phone_digits(phone_colon_password.substr(0, colon))] = std::string(phone_colon_password.substr(colon + 1));
 }
 
 bool add_fault(SimFaults& faults, std::string_view name) {

@@ -59,7 +59,7 @@ struct SimOptions {
   std::vector<mtproto::transport::MtproxySecret> mtproxy_secrets;
   std::map<std::string, std::string> two_fa;  // phone -> 2FA password, besides the default rule (docs/SIM.md)
   std::vector<FloodRule> flood_limits;        // none by default
-  // The world's clock (flood windows, code and SRP expiry); tests pass a ManualClock. Null: the system clock.
+  // The world's clock (flood windows, login-code expiry); tests pass a ManualClock. Null: the system clock.
   const mtproto::Clock* world_clock = nullptr;
 };
 

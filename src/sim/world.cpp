@@ -57,11 +57,11 @@ World::~World() = default;
 
 std::int64_t World::now_s() const noexcept { return clock_.unix_ns() / 1'000'000'000; }
 
-World::Account& World::account_locked(const AccountProfile& profile) {
-  auto& slot = accounts_[profile.user_id];
-  if (slot) return *slot;
-  slot = std::make_unique<Account>();
-  slot->profile = profile;
+// An account's first appearance costs a 2FA verifier (PBKDF2 with 100,000 rounds and a modexp): made outside the
+// lock, so one new 2FA account does not stall every DC's queries.
+std::unique_ptr<World::Account> World::new_account(const AccountProfile& profile) const {
+  auto account = std::make_unique<Account>();
+  account->profile = profile;
   std::optional<std::string> password;
   if (!profile.phone.empty()) {
     const auto it = options_.two_fa.find(profile.phone);
@@ -73,14 +73,31 @@ World::Account& World::account_locked(const AccountProfile& profile) {
     p.salt2 = random_bytes(16);
     p.verifier = crypto::srp_verifier(as_bytes(*password), p.salt1, p.salt2, crypto::kTelegramDhG,
                                       crypto::kTelegramDhPrime);
-    slot->password = std::move(p);
+    account->password = std::move(p);
   }
+  return account;
+}
+
+void World::ensure_account(const AccountProfile& profile) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (accounts_.contains(profile.user_id)) return;
+  }
+  auto made = new_account(profile);
+  const std::lock_guard lock(mutex_);
+  accounts_.try_emplace(profile.user_id, std::move(made));
+}
+
+World::Account& World::account_locked(const AccountProfile& profile) {
+  auto& slot = accounts_[profile.user_id];
+  if (!slot) slot = new_account(profile);  // callers ensure_account first; this is the fallback
   return *slot;
 }
 
 std::optional<AccountProfile> World::account_by_phone(std::string_view phone) {
   auto profile = phone_account(phone, cluster_);
   if (!profile) return std::nullopt;
+  ensure_account(*profile);
   const std::lock_guard lock(mutex_);
   return account_locked(*profile).profile;
 }
@@ -111,6 +128,7 @@ std::variant<AccountProfile, WorldError> World::sign_in(const KeyRef& key, std::
   if (code.empty()) return WorldError{400, "PHONE_CODE_EMPTY"};
   const auto profile = phone_account(phone, cluster_);
   if (!profile) return WorldError{400, "PHONE_NUMBER_INVALID"};
+  ensure_account(*profile);
   const std::lock_guard lock(mutex_);
   const auto it = codes_.find(std::string(hash));
   if (it == codes_.end() || it->second.phone != profile->phone) return WorldError{400, "PHONE_CODE_HASH_INVALID"};
@@ -167,6 +185,7 @@ std::int64_t World::awaiting_password(const KeyRef& key) const {
 std::variant<AccountProfile, WorldError> World::import_bot(const KeyRef& key, std::string_view token) {
   const auto profile = bot_account(token, cluster_);
   if (!profile) return WorldError{400, "ACCESS_TOKEN_INVALID"};
+  ensure_account(*profile);
   const std::lock_guard lock(mutex_);
   Account& account = account_locked(*profile);
   if (account.profile.home_dc != key.dc)
@@ -279,7 +298,10 @@ bool World::duplicated(const void* connection) const {
   const auto [first, last] = live_by_key_.equal_range(self.key);
   return std::any_of(first, last, [&](const auto& other) {
     const LiveConnection& o = live_.at(other.second);
-    return other.second != connection && o.session != self.session && o.order < self.order;
+    if (other.second == connection || o.session == self.session || o.order >= self.order) return false;
+    // An older connection whose client already hung up is a reconnect, not a second place.
+    const auto target = o.target.lock();
+    return target != nullptr && !target->peer_closed();
   });
 }
 

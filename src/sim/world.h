@@ -35,6 +35,8 @@ class PushTarget {
  public:
   virtual ~PushTarget() = default;
   virtual void push(std::vector<std::uint8_t> updates) = 0;
+  // Whether the client has hung up (called from any thread while the connection is attached).
+  virtual bool peer_closed() const = 0;
 };
 
 struct Authorization {
@@ -126,6 +128,8 @@ class World {
     std::uint64_t order = 0;
     std::weak_ptr<PushTarget> target;
   };
+  std::unique_ptr<Account> new_account(const AccountProfile& profile) const;
+  void ensure_account(const AccountProfile& profile);
   Account& account_locked(const AccountProfile& profile);
   void authorize_locked(const KeyRef& key, std::int64_t user_id, bool imported);
   void unindex_locked(const void* connection, const KeyRef& key);

@@ -2,6 +2,7 @@
 // or surfaced (and the sim counting zero requests during them), revoked and duplicated keys, pushed updates.
 #include <gtest/gtest.h>
 
+#include "chaos_relay.h"
 #include "client/login.h"
 #include "client_fixture.h"
 #include "sim/channels.h"
@@ -235,6 +236,23 @@ TEST(Account, OneKeyUsedFromTwoPlacesAtOnceIsRefusedAsDuplicated) {
   } catch (const client::RpcError& e) {
     EXPECT_EQ(e.kind(), RpcErrorKind::auth_key_duplicated);
   }
+}
+
+// A logged-in account whose connection dies mid-request reconnects with a new session on the same key: that is a
+// reconnect, not the key used in two places, so the re-sent request is answered (no AUTH_KEY_DUPLICATED).
+TEST(Account, ALoggedInReconnectIsNotTakenForADuplicatedKey) {
+  Account a;
+  ChaosRelay relay(a.io, a.sim.port(2));
+  a.options = client_options(a.sim, {{2, relay.port()}});
+  a.client = a.make({});
+  const auto who = a.login(kPhoneOnDc2, "22222");
+  for (int i = 0; i < 3; ++i) {
+    relay.set_mode(ChaosRelay::Mode::kill_next_answer);
+    EXPECT_EQ(a.self_id(), who.user_id);
+  }
+  EXPECT_EQ(relay.kills(), 3);
+  EXPECT_EQ(a.client->stats().resent_after_reconnect, 3u);
+  EXPECT_EQ(a.sim.server().dc(1).stats.auth_key_duplicated, 0u);
 }
 
 TEST(Account, PushedUpdatesReachTheHandler) {
