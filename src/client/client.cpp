@@ -140,6 +140,21 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
                                                        std::shared_ptr<mtproto::Connection>& used);
   // Makes the account's login valid on `dc` (export from home, import there), once per DC. Single flight.
   asio::awaitable<void> authorize_on(std::int32_t dc, SteadyClock::time_point deadline);
+  // The DC answered -404: it does not know our key (a server that lost its state, a sim restarted). The key is
+  // dropped, so the next connection makes a new one (and imports the login again on another DC); the home DC's
+  // logged-in key cannot be replaced that way: the login is gone, and the caller hears so.
+  void forget_key(std::int32_t dc) {
+    const auto it = session_.dcs.find(dc);
+    if (it == session_.dcs.end()) return;
+    const bool login_lost = it->second.authorized && dc == session_.home_dc;
+    session_.dcs.erase(it);
+    if (login_lost) session_.user_id.reset();
+    changed();
+    if (login_lost) {
+      ++stats_.failed;
+      throw RpcError::from_server(401, "AUTH_KEY_UNREGISTERED");
+    }
+  }
   void move_home(std::int32_t dc) {
     session_.home_dc = dc;
     ++stats_.migrations;
@@ -278,6 +293,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
     }
     if (error->kind() != CallError::Kind::rpc_error) {
       // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
+      if (used && used->transport_error() == -404) forget_key(dc);
       if (used) link(dc).lost(used);
       if (!call_options.resend_after_reconnect || ++failures > options_.retry_max) {
         ++stats_.failed;

@@ -255,6 +255,27 @@ TEST(Account, ALoggedInReconnectIsNotTakenForADuplicatedKey) {
   EXPECT_EQ(a.sim.server().dc(1).stats.auth_key_duplicated, 0u);
 }
 
+// A server that lost the logged-in home key (-404) means the login is gone: the caller hears
+// AUTH_KEY_UNREGISTERED and the session no longer claims a login.
+TEST(Account, AHomeKeyTheServerForgotEndsTheLogin) {
+  client::SessionData saved;
+  {
+    Account first;
+    first.login(kPhoneOnDc2, "22222");
+    saved = first.client->session();
+  }
+  Account second;
+  second.client = second.make(saved);
+  try {
+    second.self_id();
+    FAIL() << "a forgotten key was served";
+  } catch (const client::RpcError& e) {
+    EXPECT_EQ(e.kind(), RpcErrorKind::auth_key_unregistered);
+  }
+  EXPECT_FALSE(second.client->session().logged_in());
+  EXPECT_EQ(second.client->session().dcs.count(2), 0u);
+}
+
 TEST(Account, PushedUpdatesReachTheHandler) {
   Account a;
   const auto who = a.login(kPhoneOnDc2, "22222");

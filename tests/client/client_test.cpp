@@ -68,6 +68,25 @@ TEST(Client, ARestartReusesTheSavedKeyWithoutAHandshake) {
   EXPECT_EQ(handshakes(sim), before);
 }
 
+// A sim that lost its state (restarted) answers our saved key with -404: a key that was not logged in is
+// replaced by a new handshake, and the request is answered.
+TEST(Client, AKeyTheServerForgotIsReplacedWhenNotLoggedIn) {
+  client::SessionData saved;
+  {
+    SimFixture first;
+    asio::io_context io;
+    Client client(io.get_executor(), client_options(first), {}, crypto::system_rng(), mtproto::system_clock());
+    EXPECT_EQ(nearest_dc_this(io, client), 2);
+    saved = client.session();
+  }
+  SimFixture second;
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(second), saved, crypto::system_rng(), mtproto::system_clock());
+  EXPECT_EQ(nearest_dc_this(io, client), 2);
+  EXPECT_EQ(client.stats().handshakes, 1u);
+  EXPECT_NE(client.session().dcs.at(2).key.id, saved.dcs.at(2).key.id);
+}
+
 TEST(Client, ARequestForAnotherDcOpensALinkThere) {
   SimFixture sim;
   asio::io_context io;
@@ -274,8 +293,7 @@ TEST(Client, WithoutResendsEachRequestCompletesOrFailsCleanly) {
   const auto o = ten_at_a_time(io, client, 4, once);
   EXPECT_EQ(o.answered + o.lost, 40);
   EXPECT_EQ(o.other, 0);
-  EXPECT_GE(o.lost, 1);
-  EXPECT_GE(o.answered, 1);
+  EXPECT_GE(o.lost, 1);  // the request that was the 5th query, at least
 }
 
 }  // namespace

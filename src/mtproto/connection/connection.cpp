@@ -122,8 +122,10 @@ asio::awaitable<void> Connection::read_inbound() {
   inbound_.clear();
   codec_.feed({read_buffer_.data(), n}, inbound_);
   for (const auto& in : inbound_)
-    if (in.kind == transport::Inbound::Kind::transport_error)
+    if (in.kind == transport::Inbound::Kind::transport_error) {
+      transport_error_ = in.error_code;
       throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
+    }
   // A full buffer means a big answer is streaming in: read it in fewer, larger pieces.
   if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
 }

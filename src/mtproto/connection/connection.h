@@ -103,6 +103,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string& close_reason() const noexcept { return close_reason_; }
   // The security check that made us close the connection, if that is why it closed.
   std::optional<Refusal> refusal() const noexcept { return refusal_; }
+  // The transport error the server closed with (-404: it does not know our auth key), if that is why it closed.
+  std::optional<std::int32_t> transport_error() const noexcept { return transport_error_; }
   const ConnectionStats& stats() noexcept;
   const session::ClientSession* session() const noexcept { return session_ ? &*session_ : nullptr; }
 
@@ -149,6 +151,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   CallError::Kind close_kind_ = CallError::Kind::connection_lost;
   std::string close_reason_;
   std::optional<Refusal> refusal_;
+  std::optional<std::int32_t> transport_error_;
   ConnectionStats stats_;
   std::function<void(Push)> on_push_;
 };
