@@ -187,9 +187,12 @@ TEST(Client, ACancelledRequestEndsWithCancelled) {
   asio::cancellation_signal cancel;
   std::exception_ptr error;
   bool finished = false;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    (void)co_await client.invoke(api::help::getNearestDc{});
-  }(), asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+  // A named lambda: the coroutine reads its captures after co_spawn returns.
+  const auto call = [&]() -> asio::awaitable<void> {
+    const api::help::getNearestDc get;
+    (void)co_await client.invoke(get);
+  };
+  asio::co_spawn(io, call(), asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
     error = e;
     finished = true;
     io.stop();
