@@ -1,0 +1,90 @@
+#pragma once
+// The proxy pool (issue 5 point 3): MTPROTO_PROXIES shared by the accounts of a process. Pure and
+// single-threaded: the caller gives the time and reports outcomes; probing a banned proxy is the caller's I/O.
+//   - sticky: an account keeps its proxy, so one auth key is not seen from many addresses at once; it moves
+//     when the rotation period (MTPROTO_PROXY_ROTATION_SEC) ends or its proxy goes bad;
+//   - a failure that is the proxy's adds to its fail score; at MTPROTO_PROXY_FAIL_SCORE_LIMIT the proxy is
+//     banned for a back-off that doubles with each ban, and comes back only after a health check passes;
+//   - among usable proxies, the one with the best health score and the fewest accounts is chosen.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/dial_error.h"
+#include "net/proxy_url.h"
+#include "scale/token_bucket.h"
+
+namespace mtpipe::scale {
+
+struct ProxyPoolOptions {
+  std::chrono::seconds rotation{300};     // MTPROTO_PROXY_ROTATION_SEC; 0: never rotate while healthy
+  int fail_score_limit = 3;               // MTPROTO_PROXY_FAIL_SCORE_LIMIT
+  std::chrono::seconds ban_initial{30};   // the first ban; each later one doubles, up to ban_max
+  std::chrono::seconds ban_max{3600};
+};
+
+// Whose fault a failed attempt was, so that a dead proxy is not taken for a banned account and the reverse.
+enum class Blame : std::uint8_t {
+  proxy,    // the proxy is unreachable, refused us, wants other credentials or spoke nonsense
+  network,  // the proxy works but could not reach the DC: not held against the proxy
+};
+Blame blame(const net::DialError& error) noexcept;
+
+struct ProxyStatus {
+  std::string name;  // redacted URL
+  bool usable = false;
+  int fail_score = 0;
+  int bans = 0;
+  std::optional<Clock::time_point> banned_until;  // banned until a check passes after this moment
+  std::uint64_t successes = 0, failures = 0;
+  std::size_t accounts = 0;
+};
+
+class ProxyPool {
+ public:
+  ProxyPool(std::vector<net::ProxyUrl> proxies, ProxyPoolOptions options);
+
+  // The proxy `account` should use now, by index; nothing when no proxy is usable (all banned).
+  std::optional<std::size_t> pick(const std::string& account, Clock::time_point now);
+  const net::ProxyUrl& url(std::size_t proxy) const { return proxies_.at(proxy).url; }
+
+  void on_success(std::size_t proxy);
+  // A failed attempt through `proxy`, its DialError telling whose fault it was. Returns true when the proxy was
+  // banned by it (its accounts then move on their next pick).
+  bool on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now);
+  // Banned proxies whose ban has run out: probe each (dial through it), then report with on_check.
+  std::vector<std::size_t> due_for_check(Clock::time_point now) const;
+  void on_check(std::size_t proxy, bool passed, Clock::time_point now);
+
+  std::size_t usable_count() const;
+  ProxyStatus status(std::size_t proxy) const;
+  std::size_t size() const noexcept { return proxies_.size(); }
+
+ private:
+  struct Proxy {
+    net::ProxyUrl url;
+    int fail_score = 0;
+    int bans = 0;
+    std::optional<Clock::time_point> banned_until;  // set while banned; cleared by a passed check
+    std::uint64_t successes = 0, failures = 0;
+    std::size_t accounts = 0;
+    double health() const noexcept;
+  };
+  struct Assignment {
+    std::size_t proxy = 0;
+    Clock::time_point since;
+  };
+  bool usable(const Proxy& p) const noexcept { return !p.banned_until.has_value(); }
+  void ban(Proxy& p, Clock::time_point now);
+  std::optional<std::size_t> best(std::optional<std::size_t> avoid) const;
+
+  std::vector<Proxy> proxies_;
+  ProxyPoolOptions options_;
+  std::map<std::string, Assignment, std::less<>> sticky_;
+};
+
+}  // namespace mtpipe::scale
