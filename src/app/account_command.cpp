@@ -56,9 +56,8 @@ client::ClientOptions client_options(const AccountOptions& o) {
 
 // Runs `body` with the account's Client on a private io_context; every session change is saved at once, and
 // the final state (salts included) when the body ends, however it ends.
-int with_client(const AccountOptions& o, client::SessionData session,
+int with_client(const AccountOptions& o, const client::ClientOptions& options, client::SessionData session,
                 const std::function<asio::awaitable<void>(client::Client&)>& body) {
-  const auto options = client_options(o);
   const SessionStore store(o.sessions_dir);
   client::session_file::ensure_sessions_dir(store.dir());
   asio::io_context io;
@@ -157,7 +156,7 @@ int run_login(const AccountOptions& o, const LoginOptions& login) {
       return 0;
     }
     const auto options = client_options(o);
-    return with_client(o, std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
+    return with_client(o, options, std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
       client::LoginResult result;
       if (!login.bot_token.empty()) {
         result = co_await client::login_as_bot(account, options.api, login.bot_token);
@@ -180,7 +179,7 @@ int run_logout(const AccountOptions& o) {
   return guarded([&] {
     const SessionStore store(o.sessions_dir);
     auto session = store.load(o.account);
-    with_client(o, std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
+    with_client(o, client_options(o), std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
       co_await client::logout(account);
     });
     std::filesystem::remove(store.path_of(o.account));
@@ -207,7 +206,7 @@ int run_call(const AccountOptions& o, const CallOptions& call) {
     const SessionStore store(o.sessions_dir);
     auto session = store.load(o.account);
     std::vector<std::uint8_t> answer;
-    with_client(o, std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
+    with_client(o, client_options(o), std::move(session), [&](client::Client& account) -> asio::awaitable<void> {
       co_await identify_if_imported(account);
       client::CallOptions per_call;
       if (call.dc != 0) per_call.dc = call.dc;
@@ -220,7 +219,7 @@ int run_call(const AccountOptions& o, const CallOptions& call) {
 
 int check_session_online(const AccountOptions& o, const client::SessionData& session, std::ostream& out) {
   return guarded([&] {
-    with_client(o, session, [&](client::Client& account) -> asio::awaitable<void> {
+    with_client(o, client_options(o), session, [&](client::Client& account) -> asio::awaitable<void> {
       const auto who = co_await client::identify(account);
       out << "online: the key works; account is " << (who.bot ? "bot " : "") << "\"" << who.name << "\" (user id "
           << who.user_id << ") on DC " << who.home_dc << "\n";

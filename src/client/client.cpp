@@ -53,10 +53,10 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   // The network's own list wins (a sim restarted on new ports, Telegram's published addresses); the session's
   // addresses serve DCs the list does not name (a session imported from elsewhere).
   std::optional<net::Endpoint> address(std::int32_t dc) const override {
-    for (const auto& a : options_.network.bootstrap)
-      if (a.dc_id == dc && !a.media_only) return net::Endpoint{a.host, a.port};
-    if (const auto* a = session_.address(dc)) return net::Endpoint{a->host, a->port};
-    return std::nullopt;
+    const DcAddress* a = find_address(options_.network.bootstrap, dc);
+    if (!a) a = session_.address(dc);
+    if (!a) return std::nullopt;
+    return net::Endpoint{a->host, a->port};
   }
   std::optional<mtproto::HandshakeResult> saved_key(std::int32_t dc) const override {
     const auto it = session_.dcs.find(dc);
@@ -121,10 +121,10 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   std::function<void(const SessionData&)> on_session_changed_;
 
  private:
-  DcLink& link(std::int32_t dc) {
+  std::shared_ptr<DcLink> link(std::int32_t dc) {
     auto& slot = links_[dc];
     if (!slot) slot = std::make_shared<DcLink>(executor_, dc, weak_from_this());
-    return *slot;
+    return slot;
   }
   void changed() {
     if (on_session_changed_) on_session_changed_(snapshot());
@@ -177,19 +177,18 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
 asio::awaitable<std::vector<std::uint8_t>> ClientCore::send_once(std::int32_t dc, std::span<const std::uint8_t> query,
                                                                  SteadyClock::time_point deadline,
                                                                  std::shared_ptr<mtproto::Connection>& used) {
-  DcLink& l = link(dc);
-  auto connection = co_await l.connection(deadline);
+  const auto l = link(dc);  // held: close() may drop the account's links while this waits
+  auto connection = co_await l->connection(deadline);
   used = connection;
-  std::vector<std::uint8_t> wire = l.needs_init(*connection)
+  std::vector<std::uint8_t> wire = l->needs_init(*connection)
                                        ? wrap_init_connection(query, options_.api, tl::kLayer, client_proxy())
                                        : std::vector<std::uint8_t>(query.begin(), query.end());
   auto answer = co_await connection->call(std::move(wire), until(deadline));
-  link(dc).answered(*connection);
+  l->answered(*connection);
   co_return answer;
 }
 
 asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::time_point deadline) {
-  const auto self = shared_from_this();
   for (;;) {
     if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
     const auto it = session_.dcs.find(dc);
@@ -294,7 +293,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
     if (error->kind() != CallError::Kind::rpc_error) {
       // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
       if (used && used->transport_error() == -404) forget_key(dc);
-      if (used) link(dc).lost(used);
+      if (used) link(dc)->lost(used);
       if (!call_options.resend_after_reconnect || ++failures > options_.retry_max) {
         ++stats_.failed;
         throw *error;
@@ -340,9 +339,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
     // A 500-class error may mean the request ran: retried only when running twice is allowed, and only when
     // the pause fits before the deadline.
     if (rpc.is_internal() && call_options.resend_after_reconnect && ++failures <= options_.retry_max) {
-      std::array<std::uint8_t, 1> draw{};
-      rng_.fill(draw);
-      const auto pause = backoff_delay(options_.reconnect, failures, draw[0] / 256.0);
+      const auto pause = backoff_delay(options_.reconnect, failures, rng_);
       if (SteadyClock::now() + pause < deadline) {
         ++stats_.retried_internal;
         co_await sleep_for(pause);

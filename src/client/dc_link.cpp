@@ -1,13 +1,11 @@
 #include "client/dc_link.h"
 
-#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "client/client.h"
-#include "mtproto/byte_order.h"
 #include "net/route.h"
 
 namespace mtpipe::client {
@@ -41,10 +39,7 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
 asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> self) {  // self: kept alive
   auto host = host_.lock();
   if (host && failures_ > 0) {
-    std::array<std::uint8_t, 4> draw{};
-    host->rng().fill(draw);
-    const double unit = static_cast<double>(mtproto::load_le<std::uint32_t>(draw.data())) / 4294967296.0;
-    backoff_.expires_after(backoff_delay(host->options().reconnect, failures_, unit));
+    backoff_.expires_after(backoff_delay(host->options().reconnect, failures_, host->rng()));
     boost::system::error_code ignored;  // close() cancels the pause
     co_await backoff_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }

@@ -9,12 +9,9 @@
 namespace mtpipe::client {
 namespace asio = boost::asio;
 namespace api = tl::api;
+using crypto::as_bytes;
 
 namespace {
-
-std::span<const std::uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 // Records who the account is and says so.
 LoginResult record_user(Client& client, const api::User* any_user, bool used_password) {

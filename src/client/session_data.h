@@ -45,6 +45,13 @@ struct UpdateState {
   std::int32_t pts = 0, qts = 0, date = 0, seq = 0;
 };
 
+// The address of DC `dc_id` (not a media-only one) in `addresses`, or null.
+inline const DcAddress* find_address(const std::vector<DcAddress>& addresses, std::int32_t dc_id) noexcept {
+  for (const auto& a : addresses)
+    if (a.dc_id == dc_id && !a.media_only) return &a;
+  return nullptr;
+}
+
 struct SessionData {
   std::int32_t home_dc = 0;
   std::map<std::int32_t, DcAuth> dcs;
@@ -56,11 +63,7 @@ struct SessionData {
   std::map<std::int64_t, std::int32_t> channel_pts;  // by channel id
 
   bool logged_in() const noexcept { return user_id.has_value(); }
-  const DcAddress* address(std::int32_t dc_id) const noexcept {
-    for (const auto& a : addresses)
-      if (a.dc_id == dc_id && !a.media_only) return &a;
-    return nullptr;
-  }
+  const DcAddress* address(std::int32_t dc_id) const noexcept { return find_address(addresses, dc_id); }
 };
 
 }  // namespace mtpipe::client

@@ -2,6 +2,7 @@
 // authorization export/import, log-out and session revocation, and the logged-in basics.
 #include <algorithm>
 
+#include "crypto/bytes.h"
 #include "sim/account_answers.h"
 #include "sim/api_handlers.h"
 #include "tl/api.h"
@@ -12,13 +13,10 @@ namespace mtpipe::sim {
 namespace {
 
 namespace api = tl::api;
+using crypto::as_bytes;
 
 // auth.signIn#bcd51581 phone_number:string phone_code_hash:string phone_code:string (layer 144; 223 has flags).
 constexpr std::uint32_t kSignIn144 = 0xbcd51581;
-
-std::span<const std::uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 // A login step's outcome: the authorization, or the world's error.
 ApiAnswer authorized(const ApiContext& ctx, const std::variant<AccountProfile, WorldError>& outcome,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "crypto/bytes.h"
 #include "crypto/dh.h"
 #include "crypto/random.h"
 #include "crypto/srp.h"
@@ -10,6 +11,8 @@
 
 namespace mtpipe::sim {
 namespace {
+
+using crypto::as_bytes;
 
 constexpr std::int64_t kCodeLifetimeS = 300;
 
@@ -26,10 +29,6 @@ std::int64_t random_id() {
     for (const auto b : bytes) id = (id << 8) | b;
   }
   return id;
-}
-
-std::span<const std::uint8_t> as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
 }  // namespace
