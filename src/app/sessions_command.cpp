@@ -36,12 +36,6 @@ int check_name(const std::string& name) {
   }
 }
 
-std::string octal(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
-  return text;
-}
-
 // What `list` shows of one file: read without the permission check, so a file with a bad mode is still listed
 // (with its mode marked) rather than left out.
 struct AccountSummary {
@@ -90,7 +84,7 @@ void print_text(const AccountSummary& a) {
     std::cout << "  ERROR " << sf::problem_name(a.error->problem()) << ": " << a.error->what();
   }
   if (a.mode) {
-    std::cout << "  mode " << octal(*a.mode);
+    std::cout << "  mode " << sf::octal_mode(*a.mode);
     if (sf::permissions_safe(*a.mode))
       std::cout << " ok";
     else
@@ -107,7 +101,7 @@ void write_json(tl::json::Writer& w, const AccountSummary& a) {
   w.string(a.file.string());
   w.key("mode");
   if (a.mode)
-    w.string(octal(*a.mode));
+    w.string(sf::octal_mode(*a.mode));
   else
     w.null();
   w.key("mode_ok");
@@ -252,7 +246,7 @@ int sessions_check(const SessionsOptions& o, const OnlineSessionCheck& online) {
   const auto summary = summarize(store, o.account);
   std::vector<std::string> problems;
   if (summary.mode && !sf::permissions_safe(*summary.mode))
-    problems.push_back("mode " + octal(*summary.mode) + ": other users may read it; run `chmod 600 " + file.string() +
+    problems.push_back("mode " + sf::octal_mode(*summary.mode) + ": other users may read it; run `chmod 600 " + file.string() +
                        "`");
   if (summary.error) {
     problems.push_back(summary.error->what());

@@ -29,14 +29,6 @@ constexpr std::uint32_t kInvokeAfterMsg = 0xcb9f372d;
 constexpr std::uint32_t kInvokeAfterMsgs = 0x3dc4b4f0;
 constexpr std::int32_t kMaxPart = 1024 * 1024;
 
-ApiAnswer error(std::int32_t code, std::string message, std::string_view method) {
-  return api_error(code, std::move(message), method);
-}
-
-ApiAnswer result(std::vector<std::uint8_t> bytes, std::string_view method, bool gzip = false) {
-  return api_result(std::move(bytes), method, gzip);
-}
-
 // Skips initConnection's fields up to its query. Read by hand: the wrapped query may be a method of an older
 // layer that our schema does not know, so the generated reader (which parses the query too) cannot be used.
 void skip_init_connection(tl::Reader& r) {
@@ -69,11 +61,11 @@ ApiAnswer get_file(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   const auto req = tl::parse_boxed<api::upload::getFile>(query);
   constexpr std::string_view name = api::upload::getFile::NAME;
   const std::uint64_t id = req.location ? location_id(*req.location) : 0;
-  if (const auto dc = file_dc(ctx, id); dc && *dc != ctx.this_dc) return error(303, "FILE_MIGRATE_" + std::to_string(*dc), name);
-  if (req.offset < 0 || req.offset % 1024 != 0) return error(400, "OFFSET_INVALID", name);
-  if (req.limit <= 0 || req.limit % 1024 != 0 || req.limit > kMaxPart) return error(400, "LIMIT_INVALID", name);
+  if (const auto dc = file_dc(ctx, id); dc && *dc != ctx.this_dc) return api_error(303, "FILE_MIGRATE_" + std::to_string(*dc), name);
+  if (req.offset < 0 || req.offset % 1024 != 0) return api_error(400, "OFFSET_INVALID", name);
+  if (req.limit <= 0 || req.limit % 1024 != 0 || req.limit > kMaxPart) return api_error(400, "LIMIT_INVALID", name);
   if (!req.precise && (kMaxPart % req.limit != 0 || req.offset / kMaxPart != (req.offset + req.limit - 1) / kMaxPart))
-    return error(400, "LIMIT_INVALID", name);
+    return api_error(400, "LIMIT_INVALID", name);
   const std::int64_t end = std::min<std::int64_t>(req.offset + req.limit, kSyntheticFileSize);
   const std::int64_t size = std::max<std::int64_t>(end - req.offset, 0);
 
@@ -86,16 +78,16 @@ ApiAnswer get_file(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   std::vector<std::uint8_t> part(static_cast<std::size_t>(size));
   fill_synthetic_file(id, static_cast<std::uint64_t>(req.offset), part);
   w.bytes(part);
-  return result(w.take(), name);
+  return api_result(w.take(), name);
 }
 
 // auth.bindTempAuthKey (core.telegram.org/api/pfs): binds the temporary key the query came on to a permanent one.
 ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> query) {
   constexpr std::string_view name = api::auth::bindTempAuthKey::NAME;
   const auto req = tl::parse_boxed<api::auth::bindTempAuthKey>(query);
-  if (!ctx.key.temporary) return error(400, "TEMP_AUTH_KEY_EMPTY", name);
+  if (!ctx.key.temporary) return api_error(400, "TEMP_AUTH_KEY_EMPTY", name);
   const auto perm = ctx.keys.permanent_key(static_cast<std::uint64_t>(req.perm_auth_key_id));
-  if (!perm) return error(400, "ENCRYPTED_MESSAGE_INVALID", name);
+  if (!perm) return api_error(400, "ENCRYPTED_MESSAGE_INVALID", name);
   mtproto::handshake::BindRequest bind;
   bind.perm_auth_key_id = req.perm_auth_key_id;
   bind.nonce = req.nonce;
@@ -104,16 +96,16 @@ ApiAnswer bind_temp_key(const ApiContext& ctx, std::span<const std::uint8_t> que
   try {
     mtproto::handshake::verify_bind_request(bind, *perm, ctx.msg_id, ctx.key.key.id, ctx.session_id);
   } catch (const mtproto::ProtocolError&) {
-    return error(400, "ENCRYPTED_MESSAGE_INVALID", name);
+    return api_error(400, "ENCRYPTED_MESSAGE_INVALID", name);
   }
   if (req.expires_at <= ctx.now_s || (ctx.key.expires_at != 0 && req.expires_at > ctx.key.expires_at))
-    return error(400, "EXPIRES_AT_INVALID", name);
+    return api_error(400, "EXPIRES_AT_INVALID", name);
   if (ctx.key.bound_perm_key_id != 0 && ctx.key.bound_perm_key_id != perm->id)
-    return error(400, "TEMP_AUTH_KEY_ALREADY_BOUND", name);
+    return api_error(400, "TEMP_AUTH_KEY_ALREADY_BOUND", name);
   ctx.key.bound_perm_key_id = perm->id;
   tl::Writer w;
   w.boolean(true);
-  return result(w.take(), name);
+  return api_result(w.take(), name);
 }
 
 std::string_view method_name(std::uint32_t ctor) {
@@ -133,33 +125,34 @@ ApiAnswer serve(const ApiContext& ctx, std::span<const std::uint8_t> query) {
       dc.country = "ZZ";
       dc.this_dc = ctx.this_dc;
       dc.nearest_dc = ctx.this_dc;
-      return result(tl::serialize(dc), api::help::getNearestDc::NAME);
+      return api_result(tl::serialize(dc), api::help::getNearestDc::NAME);
     }
     case api::help::getConfig::ID: {
       const auto now = static_cast<std::int32_t>(ctx.now_s);
       const bool old = speaks_layer_144(ctx.key.layer);
-      return result(old ? config_layer_144(ctx.cluster, ctx.this_dc, now) : config_layer_223(ctx.cluster, ctx.this_dc, now),
+      return api_result(old ? config_layer_144(ctx.cluster, ctx.this_dc, now) : config_layer_223(ctx.cluster, ctx.this_dc, now),
                     api::help::getConfig::NAME, /*gzip=*/true);
     }
     case api::upload::getFile::ID:
-      return ctx.key.temporary && ctx.key.bound_perm_key_id == 0 ? error(401, "AUTH_KEY_PERM_EMPTY", api::upload::getFile::NAME)
+      return ctx.key.temporary && ctx.key.bound_perm_key_id == 0 ? api_error(401, "AUTH_KEY_PERM_EMPTY", api::upload::getFile::NAME)
                                                                  : get_file(ctx, query);
     case api::auth::bindTempAuthKey::ID:
       return bind_temp_key(ctx, query);
     default:
       if (is_account_method(ctor)) return serve_account(ctx, ctor, query);
       if (is_channel_method(ctor)) return serve_channels(ctx, ctor, query);
-      return error(400, "METHOD_NOT_SUPPORTED_BY_SIM", method_name(ctor));
+      return api_error(400, "METHOD_NOT_SUPPORTED_BY_SIM", method_name(ctor));
   }
 }
 
 // What every query passes first: a revoked key answers nothing else, then the flood limits.
 std::optional<ApiAnswer> refuse(const ApiContext& ctx, std::uint32_t ctor) {
   const auto auth = ctx.world.authorization(ctx.key_ref);
-  if (auth && auth->revoked) return error(401, "SESSION_REVOKED", method_name(ctor));
+  if (auth && auth->revoked) return api_error(401, "SESSION_REVOKED", method_name(ctor));
+  if (!ctx.world.limits_floods()) return std::nullopt;  // the schema lookup below is for flood rules only
   const FloodSubject subject = auth ? FloodSubject{auth->user_id, 0} : FloodSubject{0, ctx.key_ref.key_id};
   const std::string_view name = method_name(ctor);
-  if (const auto wait = ctx.world.flood_check(subject, name)) return error(420, "FLOOD_WAIT_" + std::to_string(wait), name);
+  if (const auto wait = ctx.world.flood_check(subject, name)) return api_error(420, "FLOOD_WAIT_" + std::to_string(wait), name);
   return std::nullopt;
 }
 
@@ -208,7 +201,7 @@ ApiAnswer answer_query(const ApiContext& ctx, std::span<const std::uint8_t> quer
     }
     return serve(ctx, r.rest());
   } catch (const tl::DecodeError& e) {
-    return error(400, "INPUT_METHOD_INVALID", "undecodable query");
+    return api_error(400, "INPUT_METHOD_INVALID", "undecodable query");
   }
 }
 

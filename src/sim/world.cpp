@@ -108,12 +108,6 @@ std::optional<AccountProfile> World::account(std::int64_t user_id) const {
   return it->second->profile;
 }
 
-bool World::has_password(std::int64_t user_id) const {
-  const std::lock_guard lock(mutex_);
-  const auto it = accounts_.find(user_id);
-  return it != accounts_.end() && it->second->password.has_value();
-}
-
 std::string World::send_code(const AccountProfile& account) {
   const std::string hash = tl::to_hex(random_bytes(8));
   const std::lock_guard lock(mutex_);

@@ -70,7 +70,6 @@ class World {
   // The account of a phone number (nothing: PHONE_NUMBER_INVALID), created on first use.
   std::optional<AccountProfile> account_by_phone(std::string_view phone);
   std::optional<AccountProfile> account(std::int64_t user_id) const;
-  bool has_password(std::int64_t user_id) const;
 
   // --- login
   // auth.sendCode: a fresh phone_code_hash.
@@ -109,6 +108,7 @@ class World {
 
   // --- flood limits
   std::int32_t flood_check(const FloodSubject& subject, std::string_view method);
+  bool limits_floods() const noexcept { return !options_.flood_limits.empty(); }
   std::vector<FloodCounter> flood_counters() const;
 
   // --- live connections (pushes and AUTH_KEY_DUPLICATED)

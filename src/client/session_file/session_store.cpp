@@ -21,12 +21,6 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;  // another mtpipe process may be upserting peers
 
-std::string octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
-
 void check_permissions(const std::filesystem::path& file) {
   const auto mode = file_permissions(file);
   if (!permissions_safe(mode))
@@ -76,6 +70,12 @@ std::vector<std::string> run_integrity_check(SQLite::Database& db) {
 }
 
 }  // namespace
+
+std::string octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
 
 mode_t file_permissions(const std::filesystem::path& file) {
   struct stat st{};

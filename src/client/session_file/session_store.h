@@ -41,6 +41,8 @@ void ensure_sessions_dir(const std::filesystem::path& dir);
 // The permission bits of a session file, and whether only its owner may use it (no group or other bits).
 mode_t file_permissions(const std::filesystem::path& file);
 inline bool permissions_safe(mode_t mode) noexcept { return (mode & 077) == 0; }
+// "0600": a mode as messages and `mtpipe sessions list` show it.
+std::string octal_mode(mode_t mode);
 
 // Reads an mtpipe session file without the permission check (list and check report the mode on their own).
 SessionData read_session_file(const std::filesystem::path& file);

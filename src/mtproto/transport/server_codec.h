@@ -46,7 +46,6 @@ class ServerCodec {
   // after each feed(): the client waits for it before it sends anything else. encode() and the other writers
   // put it first too, should it still be pending.
   void take_handshake_reply(std::vector<std::uint8_t>& out);
-  bool fake_tls() const noexcept { return tls_ != nullptr; }
 
   // Once the first bytes told the transport:
   bool detected() const noexcept { return detected_; }

@@ -53,7 +53,7 @@ TEST(SessionStore, UpsertsPeersInPlace) {
   store.upsert_peers("main", met);
   for (const auto& p : met) session.peers[p.id] = p;
   testing::expect_same(session, store.load("main"));
-  EXPECT_EQ(testing::file_mode(store.path_of("main")), 0600u);
+  EXPECT_EQ(file_permissions(store.path_of("main")), 0600u);
 }
 
 TEST(SessionStore, NewFilesAreOwnerOnlyEvenWithUmaskZero) {
@@ -86,7 +86,7 @@ TEST(SessionStore, CreatesTheSessionsDirectoryOwnerOnly) {
   const auto old_umask = ::umask(0);
   ensure_sessions_dir(sessions);
   ::umask(old_umask);
-  EXPECT_EQ(testing::file_mode(sessions), 0700u);
+  EXPECT_EQ(file_permissions(sessions), 0700u);
   EXPECT_NO_THROW(ensure_sessions_dir(sessions));
 }
 

@@ -108,12 +108,6 @@ inline void write_all(const std::filesystem::path& file, const std::string& byte
   std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
-inline unsigned file_mode(const std::filesystem::path& file) {
-  struct stat st{};
-  if (::stat(file.c_str(), &st) != 0) throw std::runtime_error("stat failed: " + file.string());
-  return st.st_mode & 07777;
-}
-
 // Sessions written by Debian's real Telethon through make_telethon_session.py (its docstring lists the values).
 inline std::string telethon_script() { return std::string(MTPIPE_TEST_DATA_DIR) + "/make_telethon_session.py"; }
 
