@@ -187,7 +187,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   }
 
   // Tells the world which key and session this connection carries (for pushes and AUTH_KEY_DUPLICATED); only
-  // on a change, so the common path takes no world lock.
+  // on a change, so tracking itself costs no world lock per packet (each query still takes it to check the key).
   void track_key(const mtproto::session::ServerKeyState& key, std::int64_t session_id) {
     const KeyRef ref{dc_->id, key.temporary && key.bound_perm_key_id != 0 ? key.bound_perm_key_id : key.key.id};
     if (ref == key_ref_ && session_id == tracked_session_) return;
