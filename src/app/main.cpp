@@ -1,10 +1,12 @@
 // The mtpipe command line. CLI11 stays in this file; each command is a plain function elsewhere.
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "app/account_command.h"
 #include "app/probe_command.h"
 #include "app/selfcheck.h"
 #include "app/sessions_command.h"
+#include "app/settings.h"
 #include "app/sim_command.h"
 #include "app/tl_command.h"
 #include "obs/log.h"
@@ -189,6 +191,10 @@ int main(int argc, char** argv) {
   call->add_option("--dc", call_opts.dc, "Send to this DC instead of the home DC");
   call->add_flag("--compact", call_opts.compact, "One-line JSON");
   call->callback([&] { rc = mtpipe::app::run_call(account_opts, call_opts); });
+
+  auto* settings = app.add_subcommand(
+      "settings", "Print every setting from the environment as NAME=value (secrets masked); exit 2 on a bad value");
+  settings->callback([&] { rc = mtpipe::app::print_settings(std::cout, std::cerr); });
 
   CLI11_PARSE(app, argc, argv);
   return rc;

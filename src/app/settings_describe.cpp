@@ -1,0 +1,82 @@
+// describe(): the effective settings by name, for /info and `mtpipe settings`. Secrets are masked here, once,
+// so no caller can print one by mistake. Values are written the way the variables are read back.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/settings.h"
+#include "app/settings_values.h"
+
+namespace mtpipe::app {
+namespace {
+
+std::string yes_no(bool b) { return b ? "true" : "false"; }
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+std::string proxies(const std::vector<net::ProxyUrl>& list) {
+  std::vector<std::string> shown;
+  for (const auto& proxy : list) shown.push_back(proxy.redacted());
+  return joined(shown);
+}
+
+std::string host_port(const net::Endpoint& e) {
+  const bool ipv6 = e.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
+}
+
+std::string seconds(std::chrono::milliseconds ms) { return format_number(static_cast<double>(ms.count()) / 1000); }
+
+// Passwords (and any secret query parameter) inside a URL become ***; a sqlite: path is shown as it is.
+std::string masked_url(const std::string& url) { return url.empty() ? url : net::redact_proxy_text(url); }
+
+}  // namespace
+
+// Every class as CLASS=RATE/BURST, the effective values.
+std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
+  const auto& m = s.mtproto;
+  const auto& o = s.obs;
+  const bool sqlite = s.storage.backend == Settings::Storage::Backend::sqlite;
+  return {
+      {"ENVIRONMENT", s.environment},
+      {"MTPROTO_ENABLED", yes_no(m.enabled)},
+      {"MTPROTO_API_ID", m.api_id == 0 ? "" : std::to_string(m.api_id)},
+      {"MTPROTO_API_HASH", m.api_hash.empty() ? "" : "***"},
+      {"MTPIPE_SESSIONS_DIR", m.sessions_dir.string()},
+      {"MTPIPE_DC_ROUTES", m.dc_routes.string()},
+      {"MTPIPE_CHANNELS", joined(m.channels)},
+      {"MTPROTO_RETRY_MAX", std::to_string(m.retry_max)},
+      {"MTPROTO_RETRY_BACKOFF", format_number(m.retry_backoff)},
+      {"MTPROTO_SLEEP_THRESHOLD", format_number(m.sleep_threshold_s)},
+      {"MTPROTO_POOL_ENABLED", yes_no(s.pool.enabled)},
+      {"MTPROTO_ACCOUNTS", joined(s.pool.accounts)},
+      {"MTPIPE_LEASE_TTL_MS", std::to_string(s.pool.lease_ttl.count())},
+      {"MTPIPE_REPLICA_ID", s.pool.replica_id},
+      {"MTPROTO_PROXY_ENABLED", yes_no(s.proxy.enabled)},
+      {"MTPROTO_PROXIES", proxies(s.proxy.proxies)},
+      {"MTPROTO_PROXY_ROTATION_SEC", std::to_string(s.proxy.rotation.count())},
+      {"MTPROTO_PROXY_FAIL_SCORE_LIMIT", std::to_string(s.proxy.fail_score_limit)},
+      {"MTPROTO_RPS_PER_ACCOUNT", format_number(s.limits.account_rps)},
+      {"MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT", std::to_string(s.limits.max_concurrency_per_account)},
+      {"MTPROTO_GLOBAL_RPS", format_number(s.limits.global_rps)},
+      {"MTPIPE_MAX_WAITERS", std::to_string(s.limits.max_waiters)},
+      {"OBS_PROMETHEUS_ENABLED", yes_no(o.prometheus_enabled)},
+      {"PROMETHEUS_PORT", std::to_string(o.prometheus_port)},
+      {"OBS_OTEL_ENABLED", yes_no(o.otel_enabled)},
+      {"OTEL_EXPORTER_OTLP_ENDPOINT", masked_url(o.otlp_endpoint)},
+      {"OTEL_SAMPLER_RATIO", format_number(o.sampler_ratio)},
+      {"HEALTH_BIND", host_port(o.health_bind)},
+      {"DEBUG", yes_no(o.debug)},
+      {"GRACEFUL_SHUTDOWN_TIMEOUT_S", seconds(s.shutdown.graceful_timeout)},
+      {"DATABASE_URL", sqlite ? s.storage.database_url : masked_url(s.storage.database_url)},
+      {"REDIS_URL", masked_url(s.redis.url)},
+      {"FAULT_INJECTION_ENABLED", yes_no(s.faults.enabled)},
+      {"FAULT_INJECTION_SPEC", s.faults.spec},
+  };
+}
+
+}  // namespace mtpipe::app
