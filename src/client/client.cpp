@@ -110,6 +110,7 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     changed();
   }
   std::int32_t home_dc() const { return session_.home_dc; }
+  void reopen() { closed_ = false; }
   void close() {
     closed_ = true;
     for (auto& [dc, link] : links_) link->close();
@@ -129,9 +130,9 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   void changed() {
     if (on_session_changed_) on_session_changed_(snapshot());
   }
-  std::optional<ClientProxy> client_proxy() const {
-    if (!options_.proxy || options_.proxy->kind != net::ProxyUrl::Kind::mtproxy) return std::nullopt;
-    return ClientProxy{options_.proxy->endpoint.host, options_.proxy->endpoint.port};
+  static std::optional<ClientProxy> client_proxy(const std::optional<net::ProxyUrl>& proxy) {
+    if (!proxy || proxy->kind != net::ProxyUrl::Kind::mtproxy) return std::nullopt;
+    return ClientProxy{proxy->endpoint.host, proxy->endpoint.port};
   }
 
   // One send on `dc`'s connection, with initConnection when the connection is new. Throws CallError.
@@ -181,7 +182,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::send_once(std::int32_t dc
   auto connection = co_await l->connection(deadline);
   used = connection;
   std::vector<std::uint8_t> wire = l->needs_init(*connection)
-                                       ? wrap_init_connection(query, options_.api, tl::kLayer, client_proxy())
+                                       ? wrap_init_connection(query, options_.api, tl::kLayer, client_proxy(l->proxy()))
                                        : std::vector<std::uint8_t>(query.begin(), query.end());
   auto answer = co_await connection->call(std::move(wire), until(deadline));
   l->answered(*connection);
@@ -274,6 +275,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
 
     std::optional<CallError> error;
     std::shared_ptr<mtproto::Connection> used;
+    if (call_options.trace) call_options.trace->dc = dc;
     try {
       auto answer = co_await send_once(dc, query, deadline, used);
       ++stats_.ok;
@@ -312,6 +314,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
         move_home(target);
       } else {
         ++stats_.migrations;
+        if (call_options.trace) ++call_options.trace->request_migrations;
         pinned_dc = target;
       }
       continue;
@@ -373,5 +376,6 @@ void Client::set_logged_out() { core_->set_logged_out(); }
 std::int32_t Client::home_dc() const { return core_->home_dc(); }
 const ClientStats& Client::stats() const { return core_->stats(); }
 void Client::close() { core_->close(); }
+void Client::reopen() { core_->reopen(); }
 
 }  // namespace mtpipe::client

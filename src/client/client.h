@@ -76,6 +76,8 @@ class Client {
 
   // Closes every connection; waiting calls fail. Idempotent.
   void close();
+  // After close(): calls are accepted again and connect anew (a replica that got the account's lease back).
+  void reopen();
 
  private:
   template <class F>

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "client/backoff.h"
 #include "client/init_connection.h"
+#include "client/proxy_source.h"
 #include "client/session_data.h"
 #include "crypto/rsa.h"
 #include "mtproto/transport/framing.h"
@@ -27,13 +29,20 @@ struct ClientOptions {
   Network network;
   ApiIdentity api;
   mtproto::transport::TransportSpec transport;
-  std::optional<net::ProxyUrl> proxy;
+  std::optional<net::ProxyUrl> proxy;                 // every connection goes through it, unless proxy_source is set
+  std::shared_ptr<ProxySource> proxy_source;          // chooses per connection (a proxy pool); replaces `proxy`
   std::chrono::milliseconds connect_timeout{10'000};  // for the dial with the proxy's handshake, and again for the MTProto handshake
   std::chrono::milliseconds request_timeout{30'000};  // default for invoke(); everything a call does fits in it
   BackoffPolicy reconnect;                            // between connection attempts to one DC
   int retry_max = 5;                                  // MTPROTO_RETRY_MAX: re-sends after lost connections and 5xx
   double sleep_threshold_s = 1.5;                     // MTPROTO_SLEEP_THRESHOLD
   int max_migrations = 5;                             // *_MIGRATE answers followed per call before giving up
+};
+
+// What happened to one call, for the layers above (the DC router learns from it).
+struct CallTrace {
+  std::int32_t dc = 0;         // the DC that answered (or refused) last
+  int request_migrations = 0;  // FILE/STATS_MIGRATE answers followed: round trips a better route would save
 };
 
 // Per call.
@@ -43,6 +52,7 @@ struct CallOptions {
   // A request whose connection dropped before its answer is re-sent on the next connection (within its timeout
   // and the retry budget). Switch off for requests that must never run twice (sending a message).
   bool resend_after_reconnect = true;
+  CallTrace* trace = nullptr;  // filled in when given; must outlive the call
 };
 
 }  // namespace mtpipe::client

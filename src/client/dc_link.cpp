@@ -77,28 +77,45 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
   const auto target = host->address(dc_);
   if (!target) throw std::runtime_error("no address known for DC " + std::to_string(dc_));
   const std::int32_t wire_dc = options.network.test_dcs ? dc_ + 10000 : dc_;
+  const auto source = options.proxy_source;  // held: the choice is reported back to it
+  ProxySource::Choice route{options.proxy, 0};
+  if (source) route = source->choose();
 
   mtproto::ConnectionOptions copts;
   copts.transport = options.transport;
   copts.handshake.server_keys = options.network.server_keys;
   copts.handshake.dc = wire_dc;
   copts.handshake_timeout = options.connect_timeout;
-  if (options.proxy && options.proxy->kind == net::ProxyUrl::Kind::mtproxy) {
-    copts.proxy = options.proxy->secret;
+  if (route.proxy && route.proxy->kind == net::ProxyUrl::Kind::mtproxy) {
+    copts.proxy = route.proxy->secret;
     copts.proxy_dc = static_cast<std::int16_t>(wire_dc);
   }
-  auto socket = co_await net::dial_route(executor_, options.proxy, *target, options.connect_timeout);
-  auto connection = mtproto::Connection::create(std::move(socket), std::move(copts), host->rng(), host->clock());
-  connection->on_push([weak = host_, dc = dc_](mtproto::Push push) {
-    if (auto h = weak.lock()) h->pushed(dc, std::move(push));
-  });
+  std::shared_ptr<mtproto::Connection> connection;
+  std::optional<mtproto::HandshakeResult> key;
   const auto saved = host->saved_key(dc_);
-  const auto key = co_await connection->start(saved);
+  try {
+    auto socket = co_await net::dial_route(executor_, route.proxy, *target, options.connect_timeout);
+    connection = mtproto::Connection::create(std::move(socket), std::move(copts), host->rng(), host->clock());
+    connection->on_push([weak = host_, dc = dc_](mtproto::Push push) {
+      if (auto h = weak.lock()) h->pushed(dc, std::move(push));
+    });
+    key = co_await connection->start(saved);
+  } catch (const net::DialError& e) {
+    if (source) source->failed(route.id, e);
+    throw;
+  } catch (const std::exception& e) {
+    // The handshake failed after the dial: through a proxy, most likely the proxy's doing (a wrong MTProxy
+    // secret, a relay that drops the stream).
+    if (source) source->failed(route.id, net::DialError(net::DialError::Kind::network, e.what()));
+    throw;
+  }
+  if (source) source->succeeded(route.id);
   if (!saved) {
     ++host->stats().handshakes;
-    host->key_created(dc_, key);
+    host->key_created(dc_, *key);
   }
   host->reached(dc_, *target);
+  proxy_ = route.proxy;
   co_return connection;
 }
 

@@ -58,6 +58,8 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   // The live connection's session state (salt, time offset), for saving.
   std::optional<mtproto::HandshakeResult> resume_state() const;
   std::int32_t dc() const noexcept { return dc_; }
+  // The proxy the live connection goes through (initConnection names an MTProxy to the server).
+  const std::optional<net::ProxyUrl>& proxy() const noexcept { return proxy_; }
   void close();
 
  private:
@@ -68,6 +70,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   std::int32_t dc_;
   std::weak_ptr<LinkHost> host_;
   std::shared_ptr<mtproto::Connection> connection_;
+  std::optional<net::ProxyUrl> proxy_;  // of connection_
   bool initialized_ = false;  // connection_ has answered a query, so initConnection was accepted
   bool connecting_ = false;
   bool closed_ = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -20,5 +21,9 @@ struct ClassLimit {
   double burst = 1;
 };
 ClassLimit default_class_limit(MethodClass c) noexcept;
+std::array<ClassLimit, kMethodClasses> default_class_limits() noexcept;
+// The defaults with overrides from a spec like "other=50/10,history=2/5" (CLASS=RATE/BURST, rates per second).
+// Throws std::invalid_argument naming the bad part.
+std::array<ClassLimit, kMethodClasses> parse_class_limits(std::string_view spec);
 
 }  // namespace mtpipe::scale

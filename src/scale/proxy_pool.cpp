@@ -53,12 +53,12 @@ std::optional<std::size_t> ProxyPool::pick(const std::string& account, Clock::ti
   if (it != sticky_.end()) {
     const Assignment& a = it->second;
     const bool expired = options_.rotation.count() > 0 && now - a.since >= options_.rotation;
-    if (usable(proxies_[a.proxy]) && !expired) return a.proxy;
+    if (usable(proxies_[a.proxy]) && !expired && !a.failed) return a.proxy;
     previous = a.proxy;
     --proxies_[a.proxy].accounts;
     sticky_.erase(it);
   }
-  // A rotation moves the account elsewhere when anywhere else is usable.
+  // A rotation or a failure moves the account elsewhere when anywhere else is usable.
   const auto chosen = best(previous);
   if (!chosen) return std::nullopt;
   ++proxies_[*chosen].accounts;
@@ -72,8 +72,10 @@ void ProxyPool::on_success(std::size_t proxy) {
   p.fail_score = std::max(p.fail_score - 1, 0);
 }
 
-bool ProxyPool::on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now) {
+bool ProxyPool::on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now,
+                           std::string_view account) {
   if (blame(error) != Blame::proxy) return false;
+  if (const auto it = sticky_.find(account); it != sticky_.end() && it->second.proxy == proxy) it->second.failed = true;
   Proxy& p = proxies_.at(proxy);
   ++p.failures;
   if (!usable(p) || ++p.fail_score < options_.fail_score_limit) return false;

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/dial_error.h"
@@ -53,9 +54,11 @@ class ProxyPool {
   const net::ProxyUrl& url(std::size_t proxy) const { return proxies_.at(proxy).url; }
 
   void on_success(std::size_t proxy);
-  // A failed attempt through `proxy`, its DialError telling whose fault it was. Returns true when the proxy was
-  // banned by it (its accounts then move on their next pick).
-  bool on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now);
+  // A failed attempt through `proxy` by `account`, its DialError telling whose fault it was. When it was the
+  // proxy's, the account leaves the proxy at its next pick (rotation on failure) and the proxy's fail score
+  // grows. Returns true when the proxy was banned by it (its other accounts then move on their next pick).
+  bool on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now,
+                  std::string_view account = {});
   // Banned proxies whose ban has run out: probe each (dial through it), then report with on_check.
   std::vector<std::size_t> due_for_check(Clock::time_point now) const;
   void on_check(std::size_t proxy, bool passed, Clock::time_point now);
@@ -77,6 +80,7 @@ class ProxyPool {
   struct Assignment {
     std::size_t proxy = 0;
     Clock::time_point since;
+    bool failed = false;  // the account failed through it: it moves at its next pick
   };
   bool usable(const Proxy& p) const noexcept { return !p.banned_until.has_value(); }
   void ban(Proxy& p, Clock::time_point now);

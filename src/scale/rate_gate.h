@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "scale/rate_admission.h"
 #include "scale/rate_limiter.h"
 
 namespace mtpipe::scale {
@@ -69,7 +70,7 @@ struct RateGateCounters {
 // it) and must outlive the acquires it serves. Callers for the same account and method are served in arrival
 // order: a newcomer queues behind waiting ones even when a token happens to be there, and only the first of a
 // queue asks the limiter, sleeping exactly the wait it reports and then asking again.
-class RateGate {
+class RateGate : public RateAdmission {
  public:
   explicit RateGate(RateLimits limits, RateGateOptions options = {});
   RateGate(const RateGate&) = delete;
@@ -79,10 +80,10 @@ class RateGate {
   // (decided as soon as the limiter's wait shows it, never by sleeping up to it when avoidable), RateQueueFull
   // when the caller would have to wait and max_waiters are waiting already, and mtproto::CallError(cancelled)
   // when the awaiting coroutine is cancelled (as the account Client does, so callers catch one type).
-  boost::asio::awaitable<void> acquire(std::string account, std::string method, Clock::time_point deadline);
+  boost::asio::awaitable<void> acquire(std::string account, std::string method, Clock::time_point deadline) override;
 
   // The account met a FLOOD_WAIT for `method`: the limiter lowers its rate for the method's class.
-  void on_flood_wait(const std::string& account, const std::string& method);
+  void on_flood_wait(const std::string& account, const std::string& method) override;
 
   const RateGateCounters& counters() const noexcept { return counters_; }
   const RateLimiter& limiter() const noexcept { return limiter_; }

@@ -9,7 +9,7 @@ template <std::size_t... I>
 std::array<TokenBucket, kMethodClasses> make_class_buckets(const RateLimits& limits, Clock::time_point now,
                                                       std::index_sequence<I...>) {
   const auto bucket = [&](MethodClass c) {
-    const ClassLimit l = default_class_limit(c);
+    const ClassLimit l = limits.classes[static_cast<std::size_t>(c)];
     return TokenBucket(limits.per_class ? l.rate_per_s : 0, l.burst, now);
   };
   return {bucket(static_cast<MethodClass>(I))...};
@@ -49,7 +49,7 @@ RateLimiter::Account& RateLimiter::account(const std::string& name, Clock::time_
 // A class bucket runs at its base rate times what the account has learnt about that class.
 void RateLimiter::adapt(Account& a, MethodClass c, Clock::time_point now) {
   const auto i = static_cast<std::size_t>(c);
-  if (limits_.per_class) a.classes[i].set_rate(default_class_limit(c).rate_per_s * a.class_factors[i].value(now), now);
+  if (limits_.per_class) a.classes[i].set_rate(limits_.classes[i].rate_per_s * a.class_factors[i].value(now), now);
 }
 
 Admission RateLimiter::admit(const std::string& name, std::string_view method, Clock::time_point now) {

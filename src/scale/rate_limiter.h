@@ -20,7 +20,8 @@ struct RateLimits {
   double global_burst = 5;
   double account_rps = 0.7;  // MTPROTO_RPS_PER_ACCOUNT; 0: no per-account limit
   double account_burst = 3;
-  bool per_class = true;     // the method-class buckets (default_class_limit)
+  bool per_class = true;     // the method-class buckets
+  std::array<ClassLimit, kMethodClasses> classes = default_class_limits();  // MTPIPE_CLASS_LIMITS overrides
   AdaptivePolicy adaptive;
 };
 

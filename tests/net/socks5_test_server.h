@@ -26,7 +26,14 @@ class Socks5TestServer {
       : state_(std::make_shared<State>(io, std::move(username), std::move(password))) {
     boost::asio::co_spawn(io, accept_loop(state_), boost::asio::detached);
   }
-  std::uint16_t port() const { return state_->acceptor.local_endpoint().port(); }
+  std::uint16_t port() const { return port_; }
+  // The proxy dies: it stops accepting and drops every connection it relays.
+  void stop() {
+    boost::system::error_code ignored;
+    state_->acceptor.close(ignored);
+    for (const auto& weak : state_->relayed)
+      if (const auto socket = weak.lock()) socket->close(ignored);
+  }
 
  private:
   struct State {
@@ -34,6 +41,7 @@ class Socks5TestServer {
         : acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0}), username(std::move(u)), password(std::move(p)) {}
     tcp::acceptor acceptor;
     std::string username, password;
+    std::vector<std::weak_ptr<tcp::socket>> relayed;
   };
 
   static boost::asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
@@ -88,6 +96,8 @@ class Socks5TestServer {
     if (ec) co_return;
     auto a = std::make_shared<tcp::socket>(std::move(client));
     auto b = std::make_shared<tcp::socket>(std::move(upstream));
+    state->relayed.push_back(a);
+    state->relayed.push_back(b);
     asio::co_spawn(a->get_executor(), pump(a, b), asio::detached);
     co_await pump(b, a);
   }
@@ -106,6 +116,7 @@ class Socks5TestServer {
   }
 
   std::shared_ptr<State> state_;
+  std::uint16_t port_ = state_->acceptor.local_endpoint().port();
 };
 
 }  // namespace mtpipe::testing

@@ -43,6 +43,20 @@ TEST(ProxyPool, TheRotationPeriodMovesAnAccountElsewhere) {
   EXPECT_EQ(pool.status(*rotated).accounts, 1u);
 }
 
+TEST(ProxyPool, AnAccountWhoseProxyFailedMovesAtItsNextPickBeforeAnyBan) {
+  ProxyPool pool(proxies(2), {});
+  const auto first = pool.pick("alice", t0);
+  const auto other = pool.pick("bob", t0);
+  ASSERT_TRUE(first && other);
+  EXPECT_FALSE(pool.on_failure(*first, dead, t0, "alice"));  // one failure: no ban yet
+  EXPECT_EQ(pool.pick("alice", t0), other);
+  EXPECT_EQ(pool.status(*first).accounts, 0u);
+  EXPECT_TRUE(pool.status(*first).usable);
+  // A failure that was the DC's, not the proxy's, moves nobody.
+  EXPECT_FALSE(pool.on_failure(*other, dc_unreachable, t0, "alice"));
+  EXPECT_EQ(pool.pick("alice", t0), other);
+}
+
 // A dead proxy reaches the fail-score limit, is banned, and its account's next pick goes through a healthy one.
 TEST(ProxyPool, ADeadProxyIsBannedAtTheLimitAndItsAccountsMove) {
   ProxyPool pool(proxies(2), {});

@@ -88,3 +88,43 @@ TEST(RateLimiter, WithEveryLimitOffEverythingIsGranted) {
 
 }  // namespace
 }  // namespace mtpipe::scale
+
+namespace mtpipe::scale {
+namespace {
+
+TEST(ClassLimits, ASpecOverridesSomeClassesAndKeepsTheDefaultsOfTheRest) {
+  const auto limits = parse_class_limits("other=50/10,history=2.5/5");
+  EXPECT_EQ(limits[static_cast<std::size_t>(MethodClass::other)].rate_per_s, 50);
+  EXPECT_EQ(limits[static_cast<std::size_t>(MethodClass::other)].burst, 10);
+  EXPECT_EQ(limits[static_cast<std::size_t>(MethodClass::history)].rate_per_s, 2.5);
+  EXPECT_EQ(limits[static_cast<std::size_t>(MethodClass::resolve)].rate_per_s,
+            default_class_limit(MethodClass::resolve).rate_per_s);
+  EXPECT_EQ(parse_class_limits("")[0].rate_per_s, default_class_limits()[0].rate_per_s);
+}
+
+TEST(ClassLimits, ABadSpecNamesItsBadPart) {
+  for (const char* bad : {"other", "nosuch=1/1", "other=x/1", "other=1/0", "other=-1/2", "other=1/2x"}) {
+    try {
+      (void)parse_class_limits(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string(bad).substr(0, 5)), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ClassLimits, TheLimiterUsesTheOverriddenClassRate) {
+  RateLimits l;
+  l.global_rps = 0;
+  l.account_rps = 0;
+  l.classes = parse_class_limits("other=100/3");
+  const Clock::time_point t0{};
+  RateLimiter limiter(l, t0);
+  int granted = 0;
+  for (int i = 0; i < 10; ++i) granted += limiter.admit("a", "users.getUsers", t0).granted;
+  EXPECT_EQ(granted, 3);  // the burst
+  EXPECT_TRUE(limiter.admit("a", "users.getUsers", t0 + std::chrono::milliseconds(10)).granted);  // 100/s: one per 10 ms
+}
+
+}  // namespace
+}  // namespace mtpipe::scale

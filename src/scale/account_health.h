@@ -1,0 +1,73 @@
+#pragma once
+// One pooled account's standing (issue 5 point 1): a health score from recent outcomes, quarantine after failures
+// in a row with timed recovery probes, permanent retirement when the account is dead, and the flood waits it is
+// serving per method. Pure: the caller gives the time.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "scale/token_bucket.h"
+
+namespace mtpipe::scale {
+
+struct HealthPolicy {
+  int quarantine_after = 3;                    // failures in a row that quarantine the account
+  std::chrono::seconds quarantine_initial{30};  // the first quarantine; each one after a failed probe doubles
+  std::chrono::seconds quarantine_max{600};
+  double score_weight = 0.2;                   // of the newest outcome in the health score's moving average
+};
+
+enum class AccountState : std::uint8_t {
+  healthy,
+  quarantined,  // failed repeatedly: no leases until its probe time, then one probe lease
+  retired,      // dead for good (deactivated, banned, logged out elsewhere): never leased again
+};
+std::string_view to_string(AccountState state) noexcept;
+
+class AccountHealth {
+ public:
+  explicit AccountHealth(HealthPolicy policy = {}) : policy_(policy) {}
+
+  AccountState state() const noexcept { return state_; }
+  // 1 = every recent request succeeded, 0 = every one failed.
+  double score() const noexcept { return score_; }
+  // The moving average of answer latency, in seconds (0 until the first answer).
+  double latency_s() const noexcept { return latency_s_; }
+  const std::string& retired_because() const noexcept { return retired_because_; }
+  std::optional<Clock::time_point> probe_at() const noexcept { return probe_at_; }
+
+  // May take a lease now for `method`: healthy and not flood-waited for it, or quarantined with its probe due.
+  bool usable_for(std::string_view method, Clock::time_point now) const;
+  // When the account's flood wait for `method` ends (nothing when none runs).
+  std::optional<Clock::time_point> flood_until(std::string_view method, Clock::time_point now) const;
+  bool probe_due(Clock::time_point now) const noexcept {
+    return state_ == AccountState::quarantined && probe_at_ && *probe_at_ <= now;
+  }
+
+  void succeeded(std::chrono::duration<double> latency);
+  // A failure that says something about the account or its connection (network, timeouts, 5xx). Returns true
+  // when it quarantined the account.
+  bool failed(Clock::time_point now);
+  // The server asked this account to wait before sending `method` again. Not a health failure: the pool just
+  // routes `method` elsewhere until then.
+  void flood_wait(std::string_view method, Clock::time_point until);
+  // Dead for good; `reason` is the server's error text (never anything secret).
+  void retire(std::string reason);
+
+ private:
+  HealthPolicy policy_;
+  AccountState state_ = AccountState::healthy;
+  double score_ = 1.0;
+  double latency_s_ = 0;
+  int failures_in_row_ = 0;
+  int quarantines_ = 0;  // in a row, without a passed probe between them
+  std::optional<Clock::time_point> probe_at_;
+  std::map<std::string, Clock::time_point, std::less<>> flood_until_;
+  std::string retired_because_;
+};
+
+}  // namespace mtpipe::scale

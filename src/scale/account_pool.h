@@ -1,0 +1,162 @@
+#pragma once
+// The account pool (issue 5 point 1): the accounts of MTPROTO_ACCOUNTS shared by every request of a process.
+// `co_await pool.lease(request)` picks the account that should carry a request for a method now, by load score
+// (requests in flight, rate tokens left, answer latency, health), never one whose flood wait for that method is
+// running, never more than MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT at once per account. The lease reports how the
+// request went (success, failure, flood wait, dead account) and gives the account back when it goes out of scope.
+// Waiting for a lease has the caller's deadline and a bounded queue: a full queue, a deadline that cannot be met,
+// or a pool with no account left to use fail at once with a PoolError that says which.
+//
+// Lives on one executor (not thread-safe) and must outlive its leases.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/wake_signal.h"
+#include "scale/account_health.h"
+
+namespace mtpipe::scale {
+
+class PoolError : public std::runtime_error {
+ public:
+  enum class Reason : std::uint8_t {
+    exhausted,           // max_waiters callers were waiting already
+    deadline,            // no account came free before the caller's deadline
+    no_usable_account,   // every account is retired, quarantined or not ours (readiness says so too)
+    flood_waited,        // every usable account is flood-waited for this method past the deadline
+  };
+  PoolError(Reason reason, const std::string& what, std::optional<Clock::time_point> retry_at = std::nullopt)
+      : std::runtime_error(what), reason_(reason), retry_at_(retry_at) {}
+  Reason reason() const noexcept { return reason_; }
+  // When an account could take the request again (flood_waited, no_usable_account with a probe coming).
+  std::optional<Clock::time_point> retry_at() const noexcept { return retry_at_; }
+
+ private:
+  Reason reason_;
+  std::optional<Clock::time_point> retry_at_;
+};
+
+struct AccountPoolOptions {
+  int max_concurrency = 2;         // MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT
+  std::size_t max_waiters = 1000;  // callers allowed to wait for a lease at once
+  HealthPolicy health;
+  // The pool's clock; waits are real timers, so it must run at steady_clock's pace (tests shift it).
+  std::function<Clock::time_point()> now = [] { return Clock::now(); };
+  // Rate tokens an account has left for a method (the rate limiter's view); more is better. Optional.
+  std::function<double(const std::string& account, std::string_view method)> tokens_left;
+};
+
+struct LeaseRequest {
+  std::string method;
+  Clock::time_point deadline;
+  std::vector<std::size_t> avoid;  // accounts that already failed this request: tried last, only if nothing else
+  // Only this account may take it (a request carrying an access hash that account resolved: hashes are per
+  // account).
+  std::optional<std::size_t> only;
+};
+
+struct PoolCounters {
+  std::uint64_t granted = 0, waited = 0, probes = 0;
+  std::uint64_t refused_exhausted = 0, refused_deadline = 0, refused_no_usable = 0, refused_flood_waited = 0;
+  std::uint64_t quarantines = 0, retirements = 0, flood_waits = 0;
+  std::uint64_t waiters = 0;  // waiting right now
+};
+
+struct AccountStatus {
+  std::string name;
+  AccountState state = AccountState::healthy;
+  bool available = true;  // this process may drive it (across replicas: it holds the account's lease)
+  int in_flight = 0;
+  double score = 1, latency_s = 0;
+  std::string retired_because;
+};
+
+class AccountPool;
+
+// One account lent to one request. Move-only; gives the account back when destroyed or released.
+class AccountLease {
+ public:
+  AccountLease() = default;
+  AccountLease(AccountLease&& other) noexcept;
+  AccountLease& operator=(AccountLease&& other) noexcept;
+  AccountLease(const AccountLease&) = delete;
+  AccountLease& operator=(const AccountLease&) = delete;
+  ~AccountLease() { release(); }
+
+  explicit operator bool() const noexcept { return pool_ != nullptr; }
+  std::size_t account() const noexcept { return account_; }
+  const std::string& name() const;
+  const std::string& method() const noexcept { return method_; }
+
+  // How the request went; latency is counted from the grant. Each ends nothing: release() still gives it back.
+  void succeeded();
+  void failed();  // network, timeout, 5xx: counts toward quarantine
+  void flood_wait(Clock::time_point until);  // the server said to wait before this method again
+  void retire(std::string reason);           // the account is dead: never leased again
+  void release() noexcept;
+
+ private:
+  friend class AccountPool;
+  AccountLease(AccountPool* pool, std::size_t account, std::string method, Clock::time_point granted)
+      : pool_(pool), account_(account), method_(std::move(method)), granted_(granted) {}
+  AccountPool* pool_ = nullptr;
+  std::size_t account_ = 0;
+  std::string method_;
+  Clock::time_point granted_{};
+};
+
+class AccountPool {
+ public:
+  AccountPool(std::vector<std::string> accounts, AccountPoolOptions options);
+  AccountPool(const AccountPool&) = delete;
+  AccountPool& operator=(const AccountPool&) = delete;
+
+  // Throws PoolError; mtproto::CallError(cancelled) when the waiting coroutine is cancelled.
+  boost::asio::awaitable<AccountLease> lease(LeaseRequest request);
+
+  // Whether this process may drive the account (replicas hand accounts over through Redis leases). An account
+  // made unavailable keeps its in-flight requests; it gets no new ones.
+  void set_available(std::size_t account, bool available);
+  // Healthy accounts this process may drive (readiness: zero means no lease can be served).
+  std::size_t usable_count() const;
+  std::size_t size() const noexcept { return accounts_.size(); }
+  const std::string& name(std::size_t account) const { return accounts_.at(account).name; }
+  std::optional<std::size_t> find(std::string_view name) const;
+  AccountStatus status(std::size_t account) const;
+  const PoolCounters& counters() const noexcept { return counters_; }
+  // Leases out right now, over all accounts.
+  int in_flight() const noexcept;
+
+ private:
+  friend class AccountLease;
+  struct Account {
+    std::string name;
+    AccountHealth health;
+    bool available = true;
+    int in_flight = 0;
+    Clock::time_point last_granted{};
+  };
+  // The best account for `request` now, if one can take it.
+  std::optional<std::size_t> pick(const LeaseRequest& request, Clock::time_point now) const;
+  double load_score(const Account& a, std::string_view method) const;
+  // Throws the PoolError for a request nothing can serve before its deadline; otherwise returns when to look
+  // again (a flood wait or a quarantine ending), or nothing when only a release can help.
+  std::optional<Clock::time_point> next_chance(const LeaseRequest& request, Clock::time_point now);
+  void released(std::size_t account);
+  void report_failure(std::size_t account);
+  void report_retire(std::size_t account, std::string reason);
+
+  std::vector<Account> accounts_;
+  AccountPoolOptions options_;
+  PoolCounters counters_;
+  client::WakeSignal changed_;
+};
+
+}  // namespace mtpipe::scale
