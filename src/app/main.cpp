@@ -64,9 +64,14 @@ int main(int argc, char** argv) {
   sim->add_option("--mtproxy-secret", sim_secrets, "Open an MTProxy port for this hex secret (repeatable)");
   sim->add_option("--two-fa", sim_two_fa, "PHONE:PASSWORD, repeatable: this account has 2FA");
   sim->add_option("--flood-limit", sim_floods, "METHOD=COUNT/SECONDS, repeatable: a per-account flood limit");
+  sim->add_flag("--flood-penalty", sim_opts.flood_penalty, "A call during its flood wait doubles the wait (up to 1 h)");
+  std::string sim_latency;
+  sim->add_option("--latency", sim_latency, "MS or MIN-MAX: answer every API query that many milliseconds late");
+  sim->add_option("--stats-file", sim_opts.stats_file, "Write every counter here as JSON each second and on exit");
   sim->callback([&] {
     try {
       mtpipe::app::add_sim_world_flags(sim_opts, sim_secrets, sim_two_fa, sim_floods);
+      if (!sim_latency.empty()) sim_opts.latency = mtpipe::sim::parse_latency(sim_latency);
     } catch (const std::invalid_argument& e) {
       throw CLI::ValidationError("sim", e.what());
     }

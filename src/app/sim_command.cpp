@@ -19,7 +19,7 @@ namespace mtpipe::app {
 namespace {
 
 // Written to a temporary name and renamed, so a reader polling for the file never sees half of it.
-void write_ready_file(const std::string& path, const std::string& json) {
+void write_atomically(const std::string& path, const std::string& json) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("sim: cannot create " + tmp + ": " + std::strerror(errno));
@@ -28,6 +28,18 @@ void write_ready_file(const std::string& path, const std::string& json) {
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
     throw std::runtime_error("sim: cannot write " + path + ": " + std::strerror(errno));
+}
+
+// Waits for one of `signals` (blocked in every thread), calling `every_second` once a second meanwhile.
+template <class F>
+int wait_for_stop(const sigset_t& signals, const F& every_second) {
+  const timespec second{1, 0};
+  for (;;) {
+    const int received = sigtimedwait(&signals, nullptr, &second);
+    if (received > 0) return received;
+    if (errno != EAGAIN && errno != EINTR) throw std::runtime_error(std::string("sim: sigtimedwait: ") + std::strerror(errno));
+    every_second();
+  }
 }
 
 }  // namespace
@@ -61,18 +73,23 @@ int run_sim(const sim::SimOptions& options) {
     sim::SimServer server(options, sim::load_or_create_rsa_key(options.rsa_key_file));
     server.start();
     const std::string ready = server.ready_json();
-    if (!options.ready_file.empty()) write_ready_file(options.ready_file, ready);
+    if (!options.ready_file.empty()) write_atomically(options.ready_file, ready);
     std::cout << "ready " << ready << std::endl;
     std::string dcs;
     for (const auto& dc : server.cluster().dcs)
       dcs += " dc" + std::to_string(dc.id) + "=" + server.cluster().host + ":" + std::to_string(dc.port);
     obs::log(obs::Level::info, "sim", "serving" + dcs + " with " + std::to_string(options.threads) + " worker thread(s), up to " +
                                 std::to_string(files) + " open files");
-    int received = 0;
-    sigwait(&signals, &received);
+    const auto write_stats = [&] {
+      if (!options.stats_file.empty()) write_atomically(options.stats_file, server.stats_json());
+    };
+    write_stats();
+    const int received = wait_for_stop(signals, write_stats);
     obs::log(obs::Level::info, "sim", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
     server.stop();
-    std::cout << "stats " << server.stats_json() << std::endl;
+    const std::string stats = server.stats_json();
+    if (!options.stats_file.empty()) write_atomically(options.stats_file, stats);
+    std::cout << "stats " << stats << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";

@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
+#include <random>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +22,7 @@
 #include "mtproto/transport/server_codec.h"
 #include "obs/log.h"
 #include "sim/api.h"
+#include "sim/api_handlers.h"
 #include "tl/serialize.h"
 #include "tl/api.h"
 
@@ -180,7 +183,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     dc_->stats.bad_server_salts += session.stats().bad_server_salts - before.bad_server_salts;
     dc_->stats.bad_msg_notifications += session.stats().bad_msg_notifications - before.bad_msg_notifications;
 
-    for (const auto& q : queries_) answer(session, entry->state, q);
+    for (const auto& q : queries_) answer(session, entry, q);
     for (const auto& [req_msg_id, target] : signals.destroy_session) destroy_session(*entry, session, target);
     if (signals.disconnect_delay_s) arm_disconnect(*signals.disconnect_delay_s);
     while (session.next_packet(packet_)) codec_.encode(packet_, out_);
@@ -196,7 +199,9 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     dc_->world->attach(this, ref, session_id, weak_from_this());
   }
 
-  void answer(ServerSession& session, mtproto::session::ServerKeyState& key, const mtproto::session::ServerQuery& q) {
+  // Computes the answer now (the world sees queries in the order they arrive) and sends it now or, with
+  // --latency, later.
+  void answer(ServerSession& session, const std::shared_ptr<KeyEntry>& entry, const mtproto::session::ServerQuery& q) {
     const auto nth = ++dc_->stats.queries;
     if (closing_) return;
     if (const auto every = dc_->options->kill_every; every != 0 && nth % every == 0) {
@@ -207,26 +212,58 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
       debug("fault: connection killed instead of answering");
       return;
     }
+    const auto delay = draw_latency();
     if (dc_->world->duplicated(this)) {
       ++dc_->stats.auth_key_duplicated;
-      session.reply_error(q.msg_id, 406, "AUTH_KEY_DUPLICATED");
       debug("query refused: AUTH_KEY_DUPLICATED");
-      return;
+      return send_answer(session, entry, q.msg_id, api_error(406, "AUTH_KEY_DUPLICATED", ""), 0, delay);
     }
+    auto& key = entry->state;
     const ApiContext ctx{*dc_->cluster, dc_->id, key, now_s(), q.msg_id, session.session_id(), dc_->keys, *dc_->world,
                          key_ref_};
-    const ApiAnswer a = answer_query(ctx, q.body);
-    if (a.error_code != 0) {
-      session.reply_error(q.msg_id, a.error_code, a.error_message);
-    } else {
-      session.reply(q.msg_id, a.result, a.gzip);
-    }
+    ApiAnswer a = answer_query(ctx, q.body);
+    const std::int64_t user_id = dc_->world->query_arrived(key_ref_, a.method, delay.count() == 0);
     if (obs::log_enabled(obs::Level::debug))
       debug(a.method + " layer " + std::to_string(key.layer) + " -> " +
             (a.error_code ? std::to_string(a.error_code) + " " + a.error_message : "ok"));
     const auto rotate_after = dc_->options->salt_rotate_after;
     ++key.queries;
     if (rotate_after != 0 && key.queries % rotate_after == 0) key.salts.rotate_now();
+    send_answer(session, entry, q.msg_id, std::move(a), user_id, delay);
+  }
+
+  // How long the next query waits for its answer (--latency): a uniform draw when a range is given.
+  std::chrono::milliseconds draw_latency() {
+    const Latency& latency = dc_->options->latency;
+    if (latency.min_ms == latency.max_ms) return std::chrono::milliseconds(latency.min_ms);
+    if (!latency_rng_) {
+      std::uint32_t seed = 0;
+      crypto::system_rng().fill({reinterpret_cast<std::uint8_t*>(&seed), sizeof seed});
+      latency_rng_.emplace(seed);
+    }
+    return std::chrono::milliseconds(std::uniform_int_distribution<std::int32_t>(latency.min_ms, latency.max_ms)(*latency_rng_));
+  }
+
+  // Replies at once, or after `delay` from a timer on this connection's executor, so the connection keeps reading
+  // and answering other queries meanwhile. A reply whose connection closed or whose session was destroyed in the
+  // meantime is dropped. `user_id` (non-zero) is the account whose in-flight count the reply ends.
+  void send_answer(ServerSession& session, const std::shared_ptr<KeyEntry>& entry, std::int64_t msg_id, ApiAnswer a,
+                   std::int64_t user_id, std::chrono::milliseconds delay) {
+    if (delay.count() == 0) return reply(session, msg_id, a);
+    auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor(), delay);
+    timer->async_wait([self = shared_from_this(), timer, entry, session_id = session.session_id(), msg_id,
+                       a = std::move(a), user_id](error_code) {
+      if (user_id != 0) self->dc_->world->query_answered(user_id);
+      self->deliver(*entry, session_id, [&](ServerSession& s) { reply(s, msg_id, a); });
+    });
+  }
+
+  static void reply(ServerSession& session, std::int64_t msg_id, const ApiAnswer& a) {
+    if (a.error_code != 0) {
+      session.reply_error(msg_id, a.error_code, a.error_message);
+    } else {
+      session.reply(msg_id, a.result, a.gzip);
+    }
   }
 
   // PushTarget: called from any thread; the update goes out on this connection's executor.
@@ -238,11 +275,19 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     if (closing_ || bound_key_ == 0) return;
     const auto entry = dc_->keys.find(bound_key_);
     if (!entry) return;
+    deliver(*entry, bound_session_, [&](ServerSession& s) { s.push(updates); });
+  }
+
+  // Outside the read loop (a push, a delayed answer): lets `fill` queue messages in session `session_id` of
+  // `entry` under the key's lock, encodes them for this connection and writes them out.
+  template <class Fill>
+  void deliver(KeyEntry& entry, std::int64_t session_id, const Fill& fill) {
+    if (closing_) return;
     {
-      const std::lock_guard lock(entry->mutex);
-      const auto it = entry->sessions.find(bound_session_);
-      if (it == entry->sessions.end()) return;
-      it->second->push(updates);
+      const std::lock_guard lock(entry.mutex);
+      const auto it = entry.sessions.find(session_id);
+      if (it == entry.sessions.end()) return;
+      fill(*it->second);
       while (it->second->next_packet(packet_)) codec_.encode(packet_, out_);
     }
     if (writing_) return;  // the running drain picks it up
@@ -302,6 +347,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   std::int64_t tracked_session_ = 0;
   bool closing_ = false;
   bool writing_ = false;
+  std::optional<std::minstd_rand> latency_rng_;  // drawn only for a --latency range
   std::vector<mtproto::transport::Inbound> inbound_;
   std::vector<mtproto::session::ServerQuery> queries_;
   std::vector<std::uint8_t> out_, sending_, packet_, plain_;

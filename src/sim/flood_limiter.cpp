@@ -22,6 +22,10 @@ std::int32_t FloodLimiter::check(const FloodSubject& subject, std::string_view m
   }
   if (now_ms < w.wait_until_ms) {
     ++w.counter.requests_during_wait;
+    if (penalty_) {
+      const std::int64_t left_ms = w.wait_until_ms - now_ms;
+      w.wait_until_ms = now_ms + std::max(left_ms, std::min(2 * left_ms, kMaxPenaltyWaitMs));
+    }
     return seconds_until(w.wait_until_ms, now_ms);
   }
   const std::int64_t window_ms = std::int64_t{rule->seconds} * 1000;

@@ -1,6 +1,6 @@
 #pragma once
-// Per-account, per-method flood limits (--flood-limit METHOD=COUNT/SECONDS, docs/SIM.md "Flood limits"). Not
-// thread-safe: the World calls it under its mutex.
+// Per-account, per-method flood limits (--flood-limit METHOD=COUNT/SECONDS, --flood-penalty; docs/SIM.md "Flood
+// limits"). Not thread-safe: the World calls it under its mutex.
 
 #include <cstdint>
 #include <deque>
@@ -30,7 +30,12 @@ struct FloodCounter {
 
 class FloodLimiter {
  public:
-  explicit FloodLimiter(std::vector<FloodRule> rules) : rules_(std::move(rules)) {}
+  // `penalty`: a call during an active wait doubles what is left of it, up to kMaxPenaltyWaitMs (a wait longer
+  // than that from the start is never shortened).
+  explicit FloodLimiter(std::vector<FloodRule> rules, bool penalty = false)
+      : rules_(std::move(rules)), penalty_(penalty) {}
+
+  static constexpr std::int64_t kMaxPenaltyWaitMs = 3'600'000;
 
   // 0 to serve the call, or the seconds of FLOOD_WAIT_X (at least 1).
   std::int32_t check(const FloodSubject& subject, std::string_view method, std::int64_t now_ms);
@@ -43,6 +48,7 @@ class FloodLimiter {
     FloodCounter counter;
   };
   std::vector<FloodRule> rules_;
+  bool penalty_ = false;
   std::map<std::pair<FloodSubject, std::string>, Window, std::less<>> windows_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <stdexcept>
 
 #include "tl/hex.h"
@@ -30,12 +31,17 @@ std::string with(std::string_view name, char from, char to) {
   return s;
 }
 
-std::int32_t positive(std::string_view text, std::string_view what) {
+// The whole of `text` as an integer in [lo, hi]; else std::invalid_argument(complaint).
+std::int32_t integer_in(std::string_view text, std::int32_t lo, std::int32_t hi, const std::string& complaint) {
   std::int32_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v <= 0)
-    throw std::invalid_argument(std::string(what) + " must be a positive integer, got '" + std::string(text) + "'");
+  if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi) throw std::invalid_argument(complaint);
   return v;
+}
+
+std::int32_t positive(std::string_view text, std::string_view what) {
+  return integer_in(text, 1, std::numeric_limits<std::int32_t>::max(),
+                    std::string(what) + " must be a positive integer, got '" + std::string(text) + "'");
 }
 
 }  // namespace
@@ -47,6 +53,22 @@ FloodRule parse_flood_rule(std::string_view text) {
     throw std::invalid_argument("flood limit: expected METHOD=COUNT/SECONDS, got '" + std::string(text) + "'");
   return FloodRule{std::string(text.substr(0, eq)), positive(text.substr(eq + 1, slash - eq - 1), "flood limit COUNT"),
                    positive(text.substr(slash + 1), "flood limit SECONDS")};
+}
+
+Latency parse_latency(std::string_view text) {
+  constexpr std::int32_t kMaxMs = 600'000;
+  const std::string complaint = "latency: expected MS or MIN-MAX in milliseconds (0.." + std::to_string(kMaxMs) +
+                                "), got '" + std::string(text) + "'";
+  const auto bound = [&](std::string_view part) { return integer_in(part, 0, kMaxMs, complaint); };
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos) {
+    const auto ms = bound(text);
+    return Latency{ms, ms};
+  }
+  const Latency range{bound(text.substr(0, dash)), bound(text.substr(dash + 1))};
+  if (range.min_ms > range.max_ms)
+    throw std::invalid_argument("latency: MIN is above MAX in '" + std::string(text) + "'");
+  return range;
 }
 
 mtproto::transport::MtproxySecret parse_mtproxy_secret(std::string_view hex) {

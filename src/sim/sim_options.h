@@ -35,6 +35,17 @@ struct FloodRule {
 
 // Parses "help.getNearestDc=5/10". Throws std::invalid_argument saying what is wrong.
 FloodRule parse_flood_rule(std::string_view text);
+
+// `--latency MS` or `--latency MIN-MAX`: every API query is answered that long after it arrived (a uniform draw
+// from [min_ms, max_ms] per query). 0-0: answered at once.
+struct Latency {
+  std::int32_t min_ms = 0;
+  std::int32_t max_ms = 0;
+  bool on() const noexcept { return max_ms > 0; }
+};
+
+// Parses "250" or "100-400" (milliseconds, at most 600000). Throws std::invalid_argument saying what is wrong.
+Latency parse_latency(std::string_view text);
 // Parses an MTProxy secret in hex (16 bytes, dd + 16, ee + 16 + domain). Throws std::invalid_argument; the
 // message never repeats the secret.
 mtproto::transport::MtproxySecret parse_mtproxy_secret(std::string_view hex);
@@ -59,6 +70,13 @@ struct SimOptions {
   std::vector<mtproto::transport::MtproxySecret> mtproxy_secrets;
   std::map<std::string, std::string> two_fa;  // phone -> 2FA password, besides the default rule (docs/SIM.md)
   std::vector<FloodRule> flood_limits;        // none by default
+  // A call that arrives during its flood wait doubles what is left of the wait (up to an hour); off: the wait
+  // stays as it was (every such call is counted either way).
+  bool flood_penalty = false;
+  Latency latency;
+  // Where to write every counter as JSON (each second while running and once more on SIGTERM/SIGINT); empty:
+  // nowhere. Read by `mtpipe sim` (app/sim_command.cpp), not by the server itself.
+  std::string stats_file;
   // The world's clock (flood windows, login-code expiry); tests pass a ManualClock. Null: the system clock.
   const mtproto::Clock* world_clock = nullptr;
 };

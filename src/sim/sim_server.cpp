@@ -10,7 +10,7 @@
 #include "obs/log.h"
 #include "sim/dc_connection.h"
 #include "sim/ready_file.h"
-#include "tl/json.h"
+#include "sim/stats_json.h"
 
 namespace mtpipe::sim {
 namespace asio = boost::asio;
@@ -117,60 +117,6 @@ std::string SimServer::ready_json() const {
   return ready.to_json();
 }
 
-std::string SimServer::stats_json() const {
-  tl::json::Writer w;
-  w.begin_object();
-  w.key("dcs");
-  w.begin_array();
-  for (const auto& dc : dcs_) {
-    const auto& s = dc->stats;
-    w.begin_object();
-    const std::pair<const char*, std::uint64_t> fields[] = {
-        {"id", static_cast<std::uint64_t>(dc->id)},
-        {"connections", s.connections.load()},
-        {"open_connections", s.open_connections.load()},
-        {"handshakes", s.handshakes.load()},
-        {"auth_keys", dc->keys.size()},
-        {"queries", s.queries.load()},
-        {"bad_server_salts", s.bad_server_salts.load()},
-        {"bad_msg_notifications", s.bad_msg_notifications.load()},
-        {"transport_errors", s.transport_errors.load()},
-        {"refused_packets", s.refused_packets.load()},
-        {"auth_key_duplicated", s.auth_key_duplicated.load()},
-        {"connections_killed", s.connections_killed.load()},
-    };
-    for (const auto& [k, v] : fields) {
-      w.key(k);
-      w.integer(static_cast<std::int64_t>(v));
-    }
-    w.end_object();
-  }
-  w.end_array();
-  // Flood limits: one entry per account (or, before login, auth key) and limited method that was called.
-  w.key("flood");
-  w.begin_array();
-  for (const auto& c : world_->flood_counters()) {
-    w.begin_object();
-    if (c.subject.user_id != 0) {
-      w.key("user_id");
-      w.integer(c.subject.user_id);
-    } else {
-      w.key("auth_key_id");
-      w.integer(static_cast<std::int64_t>(c.subject.key_id));
-    }
-    w.key("method");
-    w.string(c.method);
-    const std::pair<const char*, std::uint64_t> counts[] = {
-        {"calls", c.calls}, {"flood_waits", c.flood_waits}, {"requests_during_wait", c.requests_during_wait}};
-    for (const auto& [k, v] : counts) {
-      w.key(k);
-      w.integer(static_cast<std::int64_t>(v));
-    }
-    w.end_object();
-  }
-  w.end_array();
-  w.end_object();
-  return w.take();
-}
+std::string SimServer::stats_json() const { return sim::stats_json(dcs_, *world_); }
 
 }  // namespace mtpipe::sim

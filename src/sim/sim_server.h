@@ -38,7 +38,7 @@ class SimServer {
   std::uint16_t mtproxy_port() const noexcept { return mtproxy_port_; }
   // {"dcs":[{"id":..,"port":..}],"rsa_public_pem":..,"fingerprint":..} as docs/SIM.md specifies.
   std::string ready_json() const;
-  // Counters of every DC, one JSON object.
+  // Every counter (DCs, flood limits, load), one JSON object as docs/SIM.md "Stats" describes.
   std::string stats_json() const;
 
  private:

@@ -50,7 +50,7 @@ struct World::Account {
 World::World(const Cluster& cluster, const SimOptions& options)
     : cluster_(cluster), options_(options),
       clock_(options.world_clock != nullptr ? *options.world_clock : mtproto::system_clock()),
-      flood_(options.flood_limits) {}
+      flood_(options.flood_limits, options.flood_penalty) {}
 
 World::~World() = default;
 
@@ -271,6 +271,38 @@ std::int32_t World::flood_check(const FloodSubject& subject, std::string_view me
 std::vector<FloodCounter> World::flood_counters() const {
   const std::lock_guard lock(mutex_);
   return flood_.counters();
+}
+
+std::int64_t World::query_arrived(const KeyRef& key, std::string_view method, bool answered_now) {
+  const std::lock_guard lock(mutex_);
+  const auto auth = authorizations_.find(key);
+  const std::int64_t user_id = auth == authorizations_.end() ? 0 : auth->second.user_id;
+  load_.arrived(user_id, method, now_s(), answered_now);
+  return user_id;
+}
+
+void World::query_answered(std::int64_t user_id) {
+  const std::lock_guard lock(mutex_);
+  load_.answered(user_id);
+}
+
+std::map<std::int64_t, std::uint64_t> World::max_in_flight() const {
+  const std::lock_guard lock(mutex_);
+  std::map<std::int64_t, std::uint64_t> out;
+  for (const auto& [user_id, user] : load_.counters().users) out.emplace(user_id, user.max_in_flight);
+  return out;
+}
+
+std::map<std::int64_t, std::uint64_t> World::current_in_flight() const {
+  const std::lock_guard lock(mutex_);
+  std::map<std::int64_t, std::uint64_t> out;
+  for (const auto& [user_id, user] : load_.counters().users) out.emplace(user_id, user.in_flight);
+  return out;
+}
+
+LoadSnapshot World::load() const {
+  const std::lock_guard lock(mutex_);
+  return load_.counters();
 }
 
 void World::attach(const void* connection, const KeyRef& key, std::int64_t session, std::weak_ptr<PushTarget> target) {

@@ -1,6 +1,6 @@
 #pragma once
 // The sim's world: accounts, which auth keys are logged in as whom, login codes, 2FA, exported authorizations,
-// flood limits, and the live connections updates are pushed to. One World is shared by every DC of a SimServer;
+// flood limits, load counters, and the live connections updates are pushed to. One World is shared by every DC of a SimServer;
 // connections on several worker threads use it, so one mutex guards it all (every operation is short).
 
 #include <array>
@@ -19,6 +19,7 @@
 #include "sim/accounts.h"
 #include "sim/cluster.h"
 #include "sim/flood_limiter.h"
+#include "sim/load_meter.h"
 #include "sim/sim_options.h"
 
 namespace mtpipe::sim {
@@ -111,6 +112,18 @@ class World {
   bool limits_floods() const noexcept { return !options_.flood_limits.empty(); }
   std::vector<FloodCounter> flood_counters() const;
 
+  // --- load counters (docs/SIM.md "Load counters")
+  // Counts an API query of `key` for `method` at the world's current second. Returns the user the key is logged
+  // in as (0: none); unless `answered_now`, the caller ends its time in flight with query_answered(user) once
+  // the answer is sent or dropped.
+  std::int64_t query_arrived(const KeyRef& key, std::string_view method, bool answered_now);
+  void query_answered(std::int64_t user_id);
+  // Per user id: the most API queries ever in flight at once, and how many are in flight now.
+  std::map<std::int64_t, std::uint64_t> max_in_flight() const;
+  std::map<std::int64_t, std::uint64_t> current_in_flight() const;
+  // Every load counter: per user and method, per method, per second.
+  LoadSnapshot load() const;
+
   // --- live connections (pushes and AUTH_KEY_DUPLICATED)
   // A connection carries `session` of `key` from now on.
   void attach(const void* connection, const KeyRef& key, std::int64_t session, std::weak_ptr<PushTarget> target);
@@ -153,6 +166,7 @@ class World {
   };
   std::unordered_map<std::int64_t, Export> exports_;
   FloodLimiter flood_;
+  LoadMeter load_;
   std::unordered_map<const void*, LiveConnection> live_;
   std::multimap<KeyRef, const void*> live_by_key_;
   std::uint64_t next_order_ = 0;
