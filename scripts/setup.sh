@@ -15,6 +15,7 @@ packages=(
   python3-telethon                    # peer tests: Telethon 1.25.1 against the sim
   libsqlitecpp-dev                    # session files (and the embedded store)
   dante-server tinyproxy              # proxy tests: real SOCKS5 and HTTP CONNECT proxies on loopback
+  redis-server libhiredis-dev         # issue 5: cross-replica coordination; the tests start their own redis-server
 )
 # Node.js and npm fetch the pinned schema package. A machine may already have them from another
 # source (e.g. a nodejs package with npm bundled); Debian's npm would conflict with that one.

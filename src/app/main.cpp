@@ -6,6 +6,7 @@
 #include "app/probe_command.h"
 #include "app/selfcheck.h"
 #include "app/sessions_command.h"
+#include "app/load_command.h"
 #include "app/settings.h"
 #include "app/sim_command.h"
 #include "app/tl_command.h"
@@ -200,6 +201,22 @@ int main(int argc, char** argv) {
   auto* settings = app.add_subcommand(
       "settings", "Print every setting from the environment as NAME=value (secrets masked); exit 2 on a bad value");
   settings->callback([&] { rc = mtpipe::app::print_settings(std::cout, std::cerr); });
+
+  mtpipe::app::LoadOptions load_opts;
+  auto* load = app.add_subcommand(
+      "load", "Drive requests through the accounts the settings name (pool, limits, proxies, faults) and summarise");
+  load->add_option("--server", load_opts.server, "telegram, telegram-test, or sim:READY_FILE")
+      ->envname("MTPIPE_SERVER")->capture_default_str();
+  load->add_option("--method", load_opts.method, "The API method to call")->capture_default_str();
+  load->add_option("--params", load_opts.params, "Its fields as a JSON object")->capture_default_str();
+  load->add_option("--requests", load_opts.requests, "How many (0: until --duration-s)")->capture_default_str();
+  load->add_option("--duration-s", load_opts.duration_s, "Stop starting requests after this long (0: no limit)");
+  load->add_option("--concurrency", load_opts.concurrency, "Requests in flight at once")->capture_default_str();
+  load->add_option("--timeout", load_opts.timeout_s, "Seconds per request, all attempts")->capture_default_str();
+  load->add_option("--report", load_opts.report, "Also write the JSON summary to this file");
+  load->callback([&] { rc = mtpipe::app::run_load(load_opts); });
+
+
 
   CLI11_PARSE(app, argc, argv);
   return rc;

@@ -251,6 +251,13 @@ void read_limits(Reader& r, Settings::Limits& l) {
             "a number of requests >= 1");
   r.number("MTPROTO_GLOBAL_RPS", l.global_rps, 0, kUnbounded, "requests per second > 0, or 0 for no limit");
   r.integer("MTPIPE_MAX_WAITERS", l.max_waiters, 1, kMaxInt, "a queue length >= 1");
+  if (const auto spec = r.text("MTPIPE_CLASS_LIMITS")) {
+    try {
+      l.class_limits = scale::parse_class_limits(*spec);
+    } catch (const std::invalid_argument& e) {
+      r.fail("MTPIPE_CLASS_LIMITS", *spec, Shown::plain, e.what());
+    }
+  }
 }
 
 void read_obs(Reader& r, Settings::Obs& o) {

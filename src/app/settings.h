@@ -8,6 +8,7 @@
 // *** for passwords and MTProxy secrets) and says what was expected. A variable that is unset or blank takes
 // its default.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,7 @@
 
 #include "net/dial.h"
 #include "net/proxy_url.h"
+#include "scale/method_class.h"
 
 namespace mtpipe::app {
 
@@ -60,6 +62,8 @@ struct Settings {
     int max_concurrency_per_account = 2;  // MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT
     double global_rps = 2.5;              // MTPROTO_GLOBAL_RPS; 0: no global limit
     std::size_t max_waiters = 1000;       // MTPIPE_MAX_WAITERS: bound of each lease and rate queue
+    // MTPIPE_CLASS_LIMITS: per account and method class, "CLASS=RATE/BURST,..." over the defaults
+    std::array<scale::ClassLimit, scale::kMethodClasses> class_limits = scale::default_class_limits();
   } limits;
 
   struct Obs {

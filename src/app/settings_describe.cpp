@@ -37,6 +37,15 @@ std::string masked_url(const std::string& url) { return url.empty() ? url : net:
 }  // namespace
 
 // Every class as CLASS=RATE/BURST, the effective values.
+std::string class_limits(const std::array<scale::ClassLimit, scale::kMethodClasses>& limits) {
+  std::string out;
+  for (int i = 0; i < scale::kMethodClasses; ++i)
+    out += (out.empty() ? "" : ",") + std::string(scale::to_string(static_cast<scale::MethodClass>(i))) + "=" +
+           format_number(limits[static_cast<std::size_t>(i)].rate_per_s) + "/" +
+           format_number(limits[static_cast<std::size_t>(i)].burst);
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
   const auto& m = s.mtproto;
   const auto& o = s.obs;
@@ -64,6 +73,7 @@ std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
       {"MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT", std::to_string(s.limits.max_concurrency_per_account)},
       {"MTPROTO_GLOBAL_RPS", format_number(s.limits.global_rps)},
       {"MTPIPE_MAX_WAITERS", std::to_string(s.limits.max_waiters)},
+      {"MTPIPE_CLASS_LIMITS", class_limits(s.limits.class_limits)},
       {"OBS_PROMETHEUS_ENABLED", yes_no(o.prometheus_enabled)},
       {"PROMETHEUS_PORT", std::to_string(o.prometheus_port)},
       {"OBS_OTEL_ENABLED", yes_no(o.otel_enabled)},

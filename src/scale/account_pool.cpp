@@ -141,7 +141,11 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
   for (std::size_t i = 0; i < accounts_.size(); ++i) {
     const Account& a = accounts_[i];
     if (request.only && *request.only != i) continue;
-    if (!a.available || a.health.state() == AccountState::retired) continue;
+    if (a.health.state() == AccountState::retired) continue;
+    if (!a.available) {
+      any_busy = any_busy || options_.wait_for_unavailable;
+      continue;
+    }
     std::optional<Clock::time_point> when;
     if (a.health.state() == AccountState::quarantined && !a.health.probe_due(now)) {
       when = a.health.probe_at();

@@ -49,6 +49,9 @@ struct AccountPoolOptions {
   HealthPolicy health;
   // The pool's clock; waits are real timers, so it must run at steady_clock's pace (tests shift it).
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
+  // Replicas: an account this process does not hold now may become its own (ReplicaLeases), so a request waits
+  // for one within its deadline instead of failing at once with no_usable_account.
+  bool wait_for_unavailable = false;
   // Rate tokens an account has left for a method (the rate limiter's view); more is better. Optional.
   std::function<double(const std::string& account, std::string_view method)> tokens_left;
 };

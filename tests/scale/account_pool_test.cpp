@@ -309,6 +309,24 @@ TEST(AccountPool, AnAccountThisProcessDoesNotHoldGetsNoLeases) {
   EXPECT_EQ(h.error<PoolError>("none").reason(), PoolError::Reason::no_usable_account);
 }
 
+TEST(AccountPool, AReplicaWaitsForAnAccountItMayStillGet) {
+  Harness h({"a"});
+  // What ReplicaLeases sets up: the account is not ours until its lease is.
+  AccountPoolOptions o = h.options(2, 10);
+  o.wait_for_unavailable = true;
+  AccountPool pool({"a"}, o);
+  pool.set_available(0, false);
+  asio::co_spawn(h.io, Harness::take(pool, h.held, "r", LeaseRequest{kHistory, h.far(), {}, std::nullopt}),
+                 [&](std::exception_ptr e) { h.ended["r"] = e; });
+  h.settle();
+  EXPECT_FALSE(h.held.contains("r"));
+  EXPECT_FALSE(h.ended.contains("r"));
+  pool.set_available(0, true);
+  h.settle();
+  EXPECT_EQ(h.holder("r"), "a");
+  h.held.clear();  // before `pool` goes
+}
+
 TEST(AccountPool, PrefersTheAccountWithMoreRateTokensLeft) {
   AccountPoolOptions o;
   o.tokens_left = [](const std::string& account, std::string_view) { return account == "b" ? 5.0 : 0.0; };

@@ -1,0 +1,147 @@
+#include "app/container.h"
+
+#include <climits>
+
+#include "crypto/random.h"
+#include "mtproto/clock.h"
+#include "obs/log.h"
+#include "scale/account_proxy.h"
+
+namespace mtpipe::app {
+namespace {
+
+std::vector<std::string> account_names(const Settings& s) {
+  if (s.mtproto.enabled && s.pool.accounts.empty())
+    throw std::invalid_argument("MTPROTO_ACCOUNTS names no account: log one in with `mtpipe login --account NAME`");
+  if (!s.pool.enabled) return {s.pool.accounts.front()};
+  return s.pool.accounts;
+}
+
+scale::RateLimits rate_limits(const Settings& s) {
+  scale::RateLimits l;
+  l.global_rps = s.limits.global_rps;
+  l.account_rps = s.limits.account_rps;
+  l.classes = s.limits.class_limits;
+  return l;
+}
+
+}  // namespace
+
+Container::Container(boost::asio::any_io_executor executor, const Settings& settings, client::Network network)
+    : store_(settings.mtproto.sessions_dir), names_(account_names(settings)) {
+  const bool pooled = settings.pool.enabled;
+  if (pooled) features_.push_back("MTPROTO_POOL_ENABLED");
+  if (settings.proxy.enabled) {
+    features_.push_back("MTPROTO_PROXY_ENABLED");
+    scale::ProxyPoolOptions po;
+    po.rotation = settings.proxy.rotation;
+    po.fail_score_limit = settings.proxy.fail_score_limit;
+    proxies_ = std::make_unique<scale::ProxyPool>(settings.proxy.proxies, po);
+  }
+  const auto options = client_options(settings, std::move(network));
+  for (const auto& name : names_) {
+    auto o = options;
+    if (proxies_) o.proxy_source = std::make_shared<scale::AccountProxySource>(*proxies_, name);
+    auto c = std::make_unique<client::Client>(executor, std::move(o), store_.load(name), crypto::system_rng(),
+                                              mtproto::system_clock());
+    const std::size_t index = clients_.size();
+    // Only the process driving an account writes its file (across replicas: the lease holder).
+    c->on_session_changed([this, index, name](const client::SessionData& s) {
+      if (pool_ && pool_->status(index).available) store_.save(name, s);
+    });
+    clients_.push_back(std::move(c));
+  }
+
+  scale::AccountPoolOptions pool_options;
+  pool_options.max_concurrency = pooled ? settings.limits.max_concurrency_per_account : INT_MAX;
+  pool_options.max_waiters = settings.limits.max_waiters;
+  pool_options.wait_for_unavailable = pooled && !settings.redis.url.empty();
+  pool_ = std::make_unique<scale::AccountPool>(names_, pool_options);
+
+  std::vector<client::Client*> raw;
+  for (auto& c : clients_) raw.push_back(c.get());
+  scale::RateAdmission* admission = nullptr;
+  scale::PipelineOptions pipeline_options;
+  if (pooled) {
+    const scale::RateGateOptions gate_options{settings.limits.max_waiters};
+    if (!settings.redis.url.empty()) {
+      features_.push_back("REDIS_URL");
+      redis_ = std::make_unique<scale::redis::RedisClient>(executor, scale::redis::parse_redis_url(settings.redis.url));
+      shared_limiter_ = std::make_unique<scale::redis::SharedRateLimiter>(*redis_);
+      shared_gate_ = std::make_unique<scale::redis::SharedRateGate>(*shared_limiter_, rate_limits(settings), gate_options);
+      admission = shared_gate_.get();
+      lease_store_ = std::make_unique<scale::redis::LeaseStore>(*redis_);
+      leases_ = std::make_unique<scale::redis::ReplicaLeases>(
+          *lease_store_, *pool_, raw, scale::redis::ReplicaLeaseOptions{settings.pool.replica_id, settings.pool.lease_ttl});
+    } else {
+      gate_ = std::make_unique<scale::RateGate>(rate_limits(settings), gate_options);
+      admission = gate_.get();
+    }
+    router_ = std::make_unique<scale::DcRouter>();
+    route_store_ = std::make_unique<scale::DcRouteStore>(settings.mtproto.dc_routes);
+    router_->restore(route_store_->load(), scale::Clock::now(), std::chrono::system_clock::now());
+  } else {
+    pipeline_options.max_attempts = 1;  // a single client's errors, unchanged
+  }
+
+  scale::FaultSettings fs;
+  fs.enabled = settings.faults.enabled;
+  fs.environment = settings.environment;
+  if (!settings.faults.spec.empty()) fs.probabilities = scale::parse_fault_spec(settings.faults.spec);
+  if (fs.enabled) {
+    faults_ = std::make_unique<scale::FaultInjector>(fs);
+    if (faults_->active()) {
+      features_.push_back("FAULT_INJECTION_ENABLED");
+      obs::log(obs::Level::warn, "faults", "fault injection is on (ENVIRONMENT=" + settings.environment + ")");
+    } else {
+      obs::log(obs::Level::warn, "faults", faults_->refusal());
+      faults_.reset();
+    }
+  }
+
+  pipeline_ = std::make_unique<scale::RequestPipeline>(*pool_, std::move(raw), admission, router_.get(),
+                                                       faults_.get(), pipeline_options);
+}
+
+Container::~Container() { close(); }
+
+client::ClientOptions Container::client_options(const Settings& settings, client::Network network) const {
+  client::ClientOptions o;
+  o.network = std::move(network);
+  o.api.api_id = settings.mtproto.api_id;
+  o.api.api_hash = settings.mtproto.api_hash;
+  o.retry_max = settings.mtproto.retry_max;
+  o.reconnect.factor = settings.mtproto.retry_backoff;
+  o.sleep_threshold_s = settings.mtproto.sleep_threshold_s;
+  return o;
+}
+
+std::vector<ComponentHealth> Container::health() const {
+  std::vector<ComponentHealth> out;
+  const std::size_t usable = pool_->usable_count();
+  out.push_back({"accounts", usable > 0,
+                 std::to_string(usable) + " of " + std::to_string(pool_->size()) + " accounts usable"});
+  if (proxies_) {
+    const std::size_t ok = proxies_->usable_count();
+    out.push_back({"proxies", ok > 0, std::to_string(ok) + " of " + std::to_string(proxies_->size()) + " proxies usable"});
+  }
+  return out;
+}
+
+void Container::flush() {
+  if (router_ && route_store_) {
+    const auto changes = router_->changes(scale::Clock::now(), std::chrono::system_clock::now());
+    if (!changes.empty()) route_store_->save(changes);
+    router_->mark_saved();
+  }
+  for (std::size_t i = 0; i < clients_.size(); ++i)
+    if (!leases_ || leases_->holds(i)) store_.save(names_[i], clients_[i]->session());
+}
+
+void Container::close() {
+  if (closed_) return;
+  closed_ = true;
+  for (auto& c : clients_) c->close();
+}
+
+}  // namespace mtpipe::app

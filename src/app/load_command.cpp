@@ -1,0 +1,197 @@
+#include "app/load_command.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "app/application.h"
+#include "app/network_choice.h"
+#include "client/rpc_error.h"
+#include "client/wake_signal.h"
+#include "net/dial_error.h"
+#include "obs/log.h"
+#include "scale/rate_gate.h"
+#include "tl/json.h"
+#include "tl/json_bridge.h"
+#include "tl/schema_table.h"
+
+namespace mtpipe::app {
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+// One word per way a request can fail, for the summary.
+std::string failure_kind(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const client::RpcError& r) {
+    return "rpc:" + std::string(client::to_string(r.kind()));
+  } catch (const scale::PoolError& p) {
+    static constexpr const char* names[] = {"pool:exhausted", "pool:deadline", "pool:no_usable_account", "pool:flood_waited"};
+    return names[static_cast<int>(p.reason())];
+  } catch (const scale::RateRefused& r) {
+    return r.reason() == scale::RateRefused::Reason::deadline ? "rate:deadline" : "rate:queue_full";
+  } catch (const mtproto::CallError& c) {
+    static constexpr const char* names[] = {"call:rpc_error", "call:timeout", "call:cancelled", "call:connection_lost",
+                                            "call:refused"};
+    return names[static_cast<int>(c.kind())];
+  } catch (const net::DialError&) {
+    return "dial";
+  } catch (const std::exception&) {
+    return "other";
+  }
+}
+
+std::vector<std::uint8_t> build_query(const LoadOptions& o) {
+  const auto* method = tl::schema::find(o.method);
+  if (!method || !method->is_function || method->is_mt)
+    throw std::invalid_argument("unknown API method '" + o.method + "' (see `mtpipe tl sample NAME`)");
+  auto params = tl::json::parse(o.params);
+  auto* fields = std::get_if<tl::json::Object>(&params.v);
+  if (!fields) throw std::invalid_argument("--params must be a JSON object");
+  fields->insert(fields->begin(), {"_", tl::json::Value{o.method}});
+  return tl::from_json(params);
+}
+
+struct Tally {
+  std::uint64_t started = 0, ok = 0, failed = 0;
+  std::map<std::string, std::uint64_t> failures;
+  SteadyClock::time_point begin = SteadyClock::now(), end{};
+};
+
+std::string summary(const LoadOptions& o, const Tally& t, Container& c, const ShutdownReport& shutdown) {
+  tl::json::Writer w(true);
+  const double elapsed = std::chrono::duration<double>(t.end - t.begin).count();
+  w.begin_object();
+  w.key("method"), w.string(o.method);
+  w.key("requests"), w.integer(static_cast<std::int64_t>(t.ok + t.failed));
+  w.key("ok"), w.integer(static_cast<std::int64_t>(t.ok));
+  w.key("failed"), w.integer(static_cast<std::int64_t>(t.failed));
+  w.key("failures"), w.begin_object();
+  for (const auto& [kind, n] : t.failures) w.key(kind), w.integer(static_cast<std::int64_t>(n));
+  w.end_object();
+  w.key("elapsed_s"), w.number(elapsed);
+  w.key("achieved_rps"), w.number(elapsed > 0 ? static_cast<double>(t.ok + t.failed) / elapsed : 0);
+  const auto& pc = c.pipeline().counters();
+  w.key("pipeline"), w.begin_object();
+  w.key("retried_on_another_account"), w.integer(static_cast<std::int64_t>(pc.retried_on_another_account));
+  w.key("flood_waits"), w.integer(static_cast<std::int64_t>(pc.flood_waits));
+  w.key("retirements"), w.integer(static_cast<std::int64_t>(pc.retirements));
+  w.key("routed_by_cache"), w.integer(static_cast<std::int64_t>(pc.routed_by_cache));
+  w.end_object();
+  w.key("accounts"), w.begin_array();
+  for (std::size_t i = 0; i < c.pool().size(); ++i) {
+    const auto s = c.pool().status(i);
+    w.begin_object();
+    w.key("name"), w.string(s.name);
+    w.key("state"), w.string(scale::to_string(s.state));
+    w.key("health"), w.number(s.score);
+    w.end_object();
+  }
+  w.end_array();
+  if (const auto* proxies = c.proxies()) {
+    w.key("proxies"), w.begin_array();
+    for (std::size_t i = 0; i < proxies->size(); ++i) {
+      const auto s = proxies->status(i);
+      w.begin_object();
+      w.key("proxy"), w.string(s.name);
+      w.key("usable"), w.boolean(s.usable);
+      w.key("successes"), w.integer(static_cast<std::int64_t>(s.successes));
+      w.key("failures"), w.integer(static_cast<std::int64_t>(s.failures));
+      w.key("bans"), w.integer(s.bans);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (const auto* faults = c.faults()) {
+    w.key("faults_injected"), w.begin_object();
+    for (std::size_t k = 1; k < scale::kFaultKinds; ++k)
+      w.key(scale::to_string(static_cast<scale::FaultKind>(k))), w.integer(static_cast<std::int64_t>(faults->counters().by_kind[k]));
+    w.end_object();
+  }
+  w.key("shutdown"), w.begin_object();
+  w.key("by_signal"), w.boolean(shutdown.by_signal);
+  w.key("took_ms"), w.integer(shutdown.took.count());
+  w.key("in_time"), w.boolean(shutdown.in_time);
+  w.key("requests_cut"), w.integer(shutdown.requests_cut);
+  w.end_object();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace
+
+int run_load(const LoadOptions& o) {
+  std::vector<std::uint8_t> query;
+  Settings settings;
+  try {
+    query = build_query(o);
+    settings = load_settings();
+    if (o.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
+  } catch (const std::exception& e) {
+    std::cerr << "mtpipe load: " << e.what() << "\n";
+    return 2;
+  }
+  std::optional<Application> application;
+  try {
+    application.emplace(settings, network_for(o.server));
+  } catch (const std::exception& e) {
+    std::cerr << "mtpipe load: " << e.what() << "\n";
+    return 1;
+  }
+  Tally tally;
+  const auto until = o.duration_s > 0 ? std::optional(tally.begin + std::chrono::duration_cast<SteadyClock::duration>(
+                                                                        std::chrono::duration<double>(o.duration_s)))
+                                      : std::nullopt;
+  const auto more = [&](const JobContext& job) {
+    if (job.stopping()) return false;
+    if (until && SteadyClock::now() >= *until) return false;
+    return o.requests == 0 || tally.started < o.requests;
+  };
+  const auto worker = [&](JobContext& job) -> asio::awaitable<void> {
+    while (more(job)) {
+      ++tally.started;
+      scale::RequestOptions ro;
+      ro.timeout = std::chrono::seconds(o.timeout_s);
+      try {
+        auto copy = query;
+        (void)co_await job.container().pipeline().call(std::move(copy), ro);
+        ++tally.ok;
+      } catch (const mtproto::CallError& e) {
+        if (e.kind() == mtproto::CallError::Kind::cancelled) throw;
+        ++tally.failed;
+        ++tally.failures[failure_kind(std::current_exception())];
+      } catch (...) {
+        ++tally.failed;
+        ++tally.failures[failure_kind(std::current_exception())];
+      }
+    }
+  };
+  const int rc = application->run([&](JobContext& job) -> asio::awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    int running = o.concurrency;
+    for (int i = 0; i < o.concurrency; ++i)
+      asio::co_spawn(executor, worker(job), [&](std::exception_ptr) { --running; });
+    auto last = SteadyClock::now();
+    while (running > 0) {
+      co_await client::sleep_for(std::chrono::milliseconds(20));
+      if (SteadyClock::now() - last >= std::chrono::seconds(1)) {
+        last = SteadyClock::now();
+        std::cerr << "load: " << (tally.ok + tally.failed) << (o.requests ? "/" + std::to_string(o.requests) : "")
+                  << " done, " << tally.ok << " ok, " << tally.failed << " failed\n";
+      }
+    }
+    tally.end = SteadyClock::now();
+  });
+  if (tally.end == SteadyClock::time_point{}) tally.end = SteadyClock::now();
+  const auto text = summary(o, tally, application->container(), application->shutdown_report());
+  std::cout << text << "\n";
+  if (!o.report.empty()) std::ofstream(o.report) << text << "\n";
+  if (rc != 0) return rc;
+  return tally.failed == 0 || application->shutdown_report().by_signal ? 0 : 1;
+}
+
+}  // namespace mtpipe::app

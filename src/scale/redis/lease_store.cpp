@@ -1,0 +1,128 @@
+#include "scale/redis/lease_store.h"
+
+#include <algorithm>
+
+namespace mtpipe::scale::redis {
+namespace asio = boost::asio;
+namespace {
+
+// KEYS[1]: the lease hash, KEYS[2]: the account's fencing counter. ARGV: owner, ttl ms. Returns the token, or nil
+// when another owner holds the lease.
+const RedisScript& acquire_script() {
+  static const RedisScript script(R"lua(
+local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
+if held[1] then
+  if held[1] ~= ARGV[1] then return false end
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return tonumber(held[2])
+end
+local token = redis.call('INCR', KEYS[2])
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return token
+)lua");
+  return script;
+}
+
+// Renew and release act only when the lease is held by ARGV[1] with token ARGV[2]; else they answer 0.
+constexpr const char* kHeldByCaller = R"lua(
+local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
+if held[1] ~= ARGV[1] or held[2] ~= ARGV[2] then return 0 end
+)lua";
+
+const RedisScript& renew_script() {
+  static const RedisScript script(std::string(kHeldByCaller) + "return redis.call('PEXPIRE', KEYS[1], ARGV[3])\n");
+  return script;
+}
+
+const RedisScript& release_script() {
+  static const RedisScript script(std::string(kHeldByCaller) + "return redis.call('DEL', KEYS[1])\n");
+  return script;
+}
+
+// Owner, token and time left read together, so they belong to one and the same lease.
+const RedisScript& holder_script() {
+  static const RedisScript script(R"lua(
+local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
+if not held[1] then return false end
+return {held[1], tonumber(held[2]), redis.call('PTTL', KEYS[1])}
+)lua");
+  return script;
+}
+
+// KEYS[1]: the registry, scored by expiry (server ms). ARGV: replica, ttl ms.
+const RedisScript& heartbeat_script() {
+  static const RedisScript script(std::string(kLuaServerNow) +
+                                  "return redis.call('ZADD', KEYS[1], now_ms + tonumber(ARGV[2]), ARGV[1])\n");
+  return script;
+}
+
+const RedisScript& live_replicas_script() {
+  static const RedisScript script(std::string(kLuaServerNow) + R"lua(
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+)lua");
+  return script;
+}
+
+std::string ms_text(std::chrono::milliseconds ttl) { return std::to_string(std::max<std::int64_t>(ttl.count(), 1)); }
+
+}  // namespace
+
+LeaseStore::LeaseStore(RedisClient& redis, std::string key_prefix) : redis_(redis), prefix_(std::move(key_prefix)) {}
+
+// Keys and arguments are named locals: a braced list inside a co_await does not compile with g++ 12.
+asio::awaitable<std::optional<std::int64_t>> LeaseStore::acquire(std::string account, std::string owner,
+                                                                  std::chrono::milliseconds ttl) {
+  const std::vector<std::string> keys{lease_key(account), token_key(account)}, args{owner, ms_text(ttl)};
+  const RedisReply reply = co_await redis_.eval(acquire_script(), keys, args);
+  if (reply.is_nil()) co_return std::nullopt;
+  co_return reply.as_integer();
+}
+
+asio::awaitable<bool> LeaseStore::renew(std::string account, std::string owner, std::int64_t token,
+                                        std::chrono::milliseconds ttl) {
+  const std::vector<std::string> keys{lease_key(account)}, args{owner, std::to_string(token), ms_text(ttl)};
+  const RedisReply reply = co_await redis_.eval(renew_script(), keys, args);
+  co_return reply.as_integer() == 1;
+}
+
+asio::awaitable<bool> LeaseStore::release(std::string account, std::string owner, std::int64_t token) {
+  const std::vector<std::string> keys{lease_key(account)}, args{owner, std::to_string(token)};
+  const RedisReply reply = co_await redis_.eval(release_script(), keys, args);
+  co_return reply.as_integer() == 1;
+}
+
+asio::awaitable<std::optional<Lease>> LeaseStore::holder(std::string account) {
+  const std::vector<std::string> keys{lease_key(account)}, no_args;
+  const RedisReply reply = co_await redis_.eval(holder_script(), keys, no_args);
+  if (reply.is_nil()) co_return std::nullopt;
+  const auto& fields = reply.as_array(3);
+  co_return Lease{fields[0].as_string(), fields[1].as_integer(), std::chrono::milliseconds(fields[2].as_integer())};
+}
+
+asio::awaitable<void> LeaseStore::heartbeat(std::string replica, std::chrono::milliseconds ttl) {
+  const std::vector<std::string> keys{replicas_key()}, args{replica, ms_text(ttl)};
+  co_await redis_.eval(heartbeat_script(), keys, args);
+}
+
+asio::awaitable<void> LeaseStore::leave(std::string replica) {
+  const std::string key = replicas_key();
+  co_await redis_.command("ZREM", key, replica);
+}
+
+asio::awaitable<std::vector<std::string>> LeaseStore::live_replicas() {
+  const std::vector<std::string> keys{replicas_key()}, no_args;
+  const RedisReply reply = co_await redis_.eval(live_replicas_script(), keys, no_args);
+  std::vector<std::string> names;
+  for (const RedisReply& name : reply.as_array()) names.push_back(name.as_string());
+  std::sort(names.begin(), names.end());
+  co_return names;
+}
+
+std::size_t fair_share(std::size_t accounts, std::size_t live_replicas) noexcept {
+  if (live_replicas == 0) return accounts;
+  return (accounts + live_replicas - 1) / live_replicas;
+}
+
+}  // namespace mtpipe::scale::redis

@@ -1,0 +1,66 @@
+#pragma once
+// Account leases across replicas (issue 5 point 6): an account is worked by one replica at a time. A lease is a
+// Redis hash {owner, token} with a TTL; the owner renews it well before the TTL runs out and loses it when it
+// does not. Each grant carries a fencing token from a per-account counter that only grows (INCR, never expired),
+// so a replica that was paused past its TTL and comes back holding token 7 can be told apart from the new holder
+// with token 8: writes carry the token and the store refuses older ones. Every check-then-act is one Lua script.
+//
+// The replica registry beside it: each replica heartbeats into a sorted set scored by when its entry expires (the
+// server's clock); reading prunes the expired ones. A pool takes fair_share(accounts, live replicas) accounts.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scale/redis/redis_client.h"
+
+namespace mtpipe::scale::redis {
+
+struct Lease {
+  std::string owner;
+  std::int64_t token = 0;
+  std::chrono::milliseconds remaining{};  // until the lease expires unless renewed
+};
+
+class LeaseStore {
+ public:
+  explicit LeaseStore(RedisClient& redis, std::string key_prefix = "mtpipe:");
+
+  // The account's lease for `owner` (unique per process: a replica id) for `ttl`: a new fencing token when the
+  // account was free; nullopt when another owner holds it. When `owner` holds it already the lease is extended
+  // and keeps its token, so an acquire retried after a lost reply does not lock its owner out.
+  boost::asio::awaitable<std::optional<std::int64_t>> acquire(std::string account, std::string owner,
+                                                               std::chrono::milliseconds ttl);
+  // Extends the lease to `ttl` from now. false when the lease expired or belongs to another owner or token: the
+  // caller must stop working the account.
+  boost::asio::awaitable<bool> renew(std::string account, std::string owner, std::int64_t token,
+                                     std::chrono::milliseconds ttl);
+  // Gives the lease up; false (and nothing changes) when it is not held by this owner and token.
+  boost::asio::awaitable<bool> release(std::string account, std::string owner, std::int64_t token);
+  boost::asio::awaitable<std::optional<Lease>> holder(std::string account);
+
+  // The replica is alive for `ttl` from now.
+  boost::asio::awaitable<void> heartbeat(std::string replica, std::chrono::milliseconds ttl);
+  // The replica leaves at once (a clean shutdown), instead of when its heartbeat runs out.
+  boost::asio::awaitable<void> leave(std::string replica);
+  // The replicas whose heartbeat has not run out, sorted by name; expired ones are removed.
+  boost::asio::awaitable<std::vector<std::string>> live_replicas();
+
+  std::string lease_key(const std::string& account) const { return prefix_ + "lease:" + account; }
+  std::string token_key(const std::string& account) const { return prefix_ + "lease-token:" + account; }
+  std::string replicas_key() const { return prefix_ + "replicas"; }
+
+ private:
+  RedisClient& redis_;
+  std::string prefix_;
+};
+
+// How many of `accounts` one of `live_replicas` should take: ceil(accounts / live), all of them when no replica
+// is known to be alive (this one has not heartbeaten yet).
+std::size_t fair_share(std::size_t accounts, std::size_t live_replicas) noexcept;
+
+}  // namespace mtpipe::scale::redis

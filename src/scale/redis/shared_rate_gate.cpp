@@ -1,0 +1,84 @@
+#include "scale/redis/shared_rate_gate.h"
+
+#include <algorithm>
+
+#include "client/wake_signal.h"
+#include "obs/log.h"
+#include "scale/redis/redis_error.h"
+
+namespace mtpipe::scale::redis {
+namespace asio = boost::asio;
+
+namespace {
+
+RateLimits classes_only(RateLimits limits) {
+  limits.global_rps = 0;
+  limits.account_rps = 0;
+  return limits;
+}
+
+RateLimits shared_only(RateLimits limits, std::size_t replicas) {
+  limits.global_rps /= static_cast<double>(std::max<std::size_t>(replicas, 1));
+  limits.per_class = false;
+  return limits;
+}
+
+}  // namespace
+
+SharedRateGate::SharedRateGate(SharedRateLimiter& shared, RateLimits limits, RateGateOptions options,
+                               std::size_t replicas)
+    : shared_(shared),
+      limits_(limits),
+      options_(options),
+      classes_(classes_only(limits), options),
+      replicas_(replicas) {}
+
+void SharedRateGate::set_replicas(std::size_t replicas) {
+  if (replicas == replicas_) return;
+  replicas_ = replicas;
+  fallback_.reset();  // rebuilt with the new share when next needed
+}
+
+asio::awaitable<void> SharedRateGate::acquire(std::string account, std::string method, Clock::time_point deadline) {
+  co_await classes_.acquire(account, method, deadline);
+  for (;;) {
+    std::vector<BucketSpec> buckets{{"global", limits_.global_rps, limits_.global_burst},
+                                    {"account:" + account, limits_.account_rps, limits_.account_burst}};
+    SharedAdmission admission;
+    bool reached = true;
+    try {
+      admission = co_await shared_.admit(std::move(buckets));
+    } catch (const RedisError& e) {
+      reached = false;
+      if (!redis_down_)
+        obs::log(obs::Level::warn, "rate", std::string("Redis unreachable, limiting locally with the global rate ") +
+                                               "divided among " + std::to_string(replicas_) + " replica(s): " + e.what());
+    }
+    if (!reached) {
+      redis_down_ = true;
+      ++counters_.fallbacks;
+      if (!fallback_) fallback_ = std::make_unique<RateGate>(shared_only(limits_, replicas_), options_);
+      co_await fallback_->acquire(std::move(account), std::move(method), deadline);
+      co_return;
+    }
+    if (redis_down_) obs::log(obs::Level::info, "rate", "Redis is back: the shared limits apply again");
+    redis_down_ = false;
+    if (admission.granted) {
+      ++counters_.shared_grants;
+      co_return;
+    }
+    const Limit limit = admission.limited_index == 0u ? Limit::global : Limit::account;
+    const auto wait = std::chrono::duration_cast<Clock::duration>(admission.wait);
+    if (Clock::now() + wait > deadline)
+      throw RateDeadlineExceeded(limit, wait, method + ": the shared " + std::string(to_string(limit)) +
+                                                  " limit has no token before the request's deadline");
+    ++counters_.shared_waits;
+    co_await client::sleep_for(wait);
+  }
+}
+
+void SharedRateGate::on_flood_wait(const std::string& account, const std::string& method) {
+  classes_.on_flood_wait(account, method);
+}
+
+}  // namespace mtpipe::scale::redis

@@ -1,0 +1,137 @@
+// Account leases, fencing tokens and the replica registry against a real redis-server. Expiry is real (50 ms TTLs)
+// and awaited by polling in a bounded loop, never by sleeping a guessed time.
+#include "scale/redis/lease_store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "scale/redis/redis_fixture.h"
+
+namespace mtpipe::scale::redis {
+namespace {
+using std::chrono::milliseconds;
+using LeaseStoreTest = RedisFixture;
+
+constexpr milliseconds kLong{60'000}, kShort{50};
+
+TEST_F(LeaseStoreTest, OneOwnerAtATime) {
+  LeaseStore leases(*client, "test:");
+  auto body = [&]() -> asio::awaitable<void> {
+    const std::string account = "alice", first = "replica-1", second = "replica-2";
+    const auto token = co_await leases.acquire(account, first, kLong);
+    EXPECT_TRUE(token.has_value());
+    const auto refused = co_await leases.acquire(account, second, kLong);
+    EXPECT_FALSE(refused.has_value());
+    // The owner asking again (its first reply lost, say) keeps its lease and token.
+    const auto again = co_await leases.acquire(account, first, kLong);
+    EXPECT_EQ(again, token);
+    const auto held = co_await leases.holder(account);
+    EXPECT_TRUE(held && held->owner == first && held->token == *token);
+    EXPECT_TRUE(held && held->remaining > milliseconds(0) && held->remaining <= kLong);
+    const auto nobody = co_await leases.holder("bob");
+    EXPECT_FALSE(nobody.has_value());
+  };
+  run(io, body());
+}
+
+TEST_F(LeaseStoreTest, RenewAndReleaseNeedTheOwnerAndItsToken) {
+  LeaseStore leases(*client, "test:");
+  auto body = [&]() -> asio::awaitable<void> {
+    const std::string account = "alice", owner = "replica-1", other = "replica-2";
+    const auto token = co_await leases.acquire(account, owner, kLong);
+    EXPECT_TRUE(token.has_value());
+    const std::int64_t current = token.value_or(0), stale = current - 1;
+    const bool renewed = co_await leases.renew(account, owner, current, kLong);
+    EXPECT_TRUE(renewed);
+    const bool renewed_stale = co_await leases.renew(account, owner, stale, kLong);
+    EXPECT_FALSE(renewed_stale);
+    const bool renewed_by_other = co_await leases.renew(account, other, current, kLong);
+    EXPECT_FALSE(renewed_by_other);
+    const bool released_by_other = co_await leases.release(account, other, current);
+    EXPECT_FALSE(released_by_other);
+    const bool released_stale = co_await leases.release(account, owner, stale);
+    EXPECT_FALSE(released_stale);
+    const auto still = co_await leases.holder(account);
+    EXPECT_TRUE(still && still->owner == owner);
+    const bool released = co_await leases.release(account, owner, current);
+    EXPECT_TRUE(released);
+    const auto gone = co_await leases.holder(account);
+    EXPECT_FALSE(gone.has_value());
+    // Free again: the next holder's token is newer than every earlier one.
+    const auto next = co_await leases.acquire(account, other, kLong);
+    EXPECT_TRUE(next && *next > current);
+  };
+  run(io, body());
+}
+
+TEST_F(LeaseStoreTest, AnUnrenewedLeaseExpiresAndTheTokenKeepsGrowing) {
+  LeaseStore leases(*client, "test:");
+  auto body = [&]() -> asio::awaitable<void> {
+    const std::string account = "alice", owner = "replica-1", successor = "replica-2";
+    const auto token = co_await leases.acquire(account, owner, kShort);
+    EXPECT_TRUE(token.has_value());
+    auto lease_gone = [&]() -> asio::awaitable<bool> {
+      const auto held = co_await leases.holder(account);
+      co_return !held.has_value();
+    };
+    const bool expired = co_await eventually(lease_gone);
+    EXPECT_TRUE(expired);
+    // The old owner, back from a pause, finds out it lost the lease.
+    const bool renewed = co_await leases.renew(account, owner, token.value_or(0), kLong);
+    EXPECT_FALSE(renewed);
+    const auto next = co_await leases.acquire(account, successor, kLong);
+    EXPECT_TRUE(next && token && *next > *token);
+  };
+  run(io, body());
+}
+
+TEST_F(LeaseStoreTest, PrefixesKeepDeploymentsApart) {
+  LeaseStore ours(*client, "test:"), theirs(*client, "staging:");
+  auto body = [&]() -> asio::awaitable<void> {
+    const std::string account = "alice";
+    const auto mine = co_await ours.acquire(account, "replica-1", kLong);
+    const auto other = co_await theirs.acquire(account, "replica-9", kLong);
+    EXPECT_TRUE(mine.has_value());
+    EXPECT_TRUE(other.has_value());
+  };
+  run(io, body());
+}
+
+TEST_F(LeaseStoreTest, TheRegistryListsLiveReplicasSortedAndDropsSilentOnes) {
+  LeaseStore registry(*client, "test:");
+  auto body = [&]() -> asio::awaitable<void> {
+    co_await registry.heartbeat("replica-b", kLong);
+    co_await registry.heartbeat("replica-a", kLong);
+    co_await registry.heartbeat("replica-c", kShort);
+    const auto all = co_await registry.live_replicas();
+    // replica-c may already be gone on a slow machine; a and b are there, in order.
+    EXPECT_GE(all.size(), 2u);
+    EXPECT_EQ(all.at(0), "replica-a");
+    EXPECT_EQ(all.at(1), "replica-b");
+    auto c_gone = [&]() -> asio::awaitable<bool> {
+      const auto live = co_await registry.live_replicas();
+      co_return live == std::vector<std::string>{"replica-a", "replica-b"};
+    };
+    const bool pruned = co_await eventually(c_gone);
+    EXPECT_TRUE(pruned);
+    const RedisReply stored = co_await client->command("ZCARD", "test:replicas");
+    EXPECT_EQ(stored.as_integer(), 2);  // pruned from Redis, not just from the answer
+    co_await registry.leave("replica-b");
+    const auto left = co_await registry.live_replicas();
+    EXPECT_EQ(left, std::vector<std::string>{"replica-a"});
+  };
+  run(io, body());
+}
+
+TEST(FairShare, IsTheCeilingOfAccountsPerLiveReplica) {
+  EXPECT_EQ(fair_share(10, 3), 4u);
+  EXPECT_EQ(fair_share(9, 3), 3u);
+  EXPECT_EQ(fair_share(1, 3), 1u);
+  EXPECT_EQ(fair_share(0, 3), 0u);
+  EXPECT_EQ(fair_share(10, 0), 10u);
+}
+
+}  // namespace
+}  // namespace mtpipe::scale::redis
