@@ -95,6 +95,13 @@ asio::awaitable<void> get_self(RequestPipeline& pipe, scale::RequestTrace* trace
 
 asio::awaitable<void> get_state(RequestPipeline& pipe) { (void)co_await pipe.invoke(api::updates::getState{}); }
 
+std::unique_ptr<api::inputChannel> input_channel(const sim::SeededChannel& channel) {
+  auto input = std::make_unique<api::inputChannel>();
+  input->channel_id = channel.id;
+  input->access_hash = channel.access_hash;
+  return input;
+}
+
 std::size_t failures(const std::vector<std::exception_ptr>& outcome) {
   return static_cast<std::size_t>(std::count_if(outcome.begin(), outcome.end(), [](auto& e) { return e != nullptr; }));
 }
@@ -165,10 +172,7 @@ TEST(PoolAgainstSim, AStatsMigrateIsFollowedOnceAndTheRouteIsRememberedAcrossARe
     scale::RequestTrace trace;
     run(rig.io, [&]() -> asio::awaitable<void> {
       api::stats::getBroadcastStats get;
-      auto input = std::make_unique<api::inputChannel>();
-      input->channel_id = channel.id;
-      input->access_hash = channel.access_hash;
-      get.channel = std::move(input);
+      get.channel = input_channel(channel);
       scale::RequestOptions o;
       o.channel_id = channel.id;
       (void)co_await pipe.invoke(get, o, &trace);
@@ -203,10 +207,7 @@ TEST(PoolAgainstSim, ChannelFullTeachesTheStatsDcBeforeAnyMigrate) {
   auto& pipe = rig.pipeline(nullptr, &router);
   run(rig.io, [&]() -> asio::awaitable<void> {
     api::channels::getFullChannel full;
-    auto input = std::make_unique<api::inputChannel>();
-    input->channel_id = channel.id;
-    input->access_hash = channel.access_hash;
-    full.channel = std::move(input);
+    full.channel = input_channel(channel);
     (void)co_await pipe.invoke(full);
   }());
   EXPECT_EQ(router.route(channel.id, scale::Clock::now()), channel.stats_dc);
