@@ -7,6 +7,7 @@
 #include "app/selfcheck.h"
 #include "app/sessions_command.h"
 #include "app/load_command.h"
+#include "app/perf/perf_command.h"
 #include "app/settings.h"
 #include "app/sim_command.h"
 #include "app/tl_command.h"
@@ -216,7 +217,13 @@ int main(int argc, char** argv) {
   load->add_option("--report", load_opts.report, "Also write the JSON summary to this file");
   load->callback([&] { rc = mtpipe::app::run_load(load_opts); });
 
-
+  mtpipe::app::perf::PerfOptions perf_opts;
+  auto* perf = app.add_subcommand(
+      "perf", "The SLO suite of issue 5: seven checks against an embedded sim, each against the old SLO and our goal");
+  perf->add_flag("--short", perf_opts.short_run, "Smaller runs: the whole suite in under a minute");
+  perf->add_option("--report", perf_opts.report, "Also write the JSON report (every figure and verdict) here");
+  perf->add_option("--seed", perf_opts.seed, "Seed of our random draws (injected faults, flaky proxy)")->capture_default_str();
+  perf->callback([&] { rc = mtpipe::app::perf::run_perf(perf_opts); });
 
   CLI11_PARSE(app, argc, argv);
   return rc;

@@ -1,0 +1,186 @@
+#include "app/perf/load_driver.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <cmath>
+
+#include "client/rpc_error.h"
+#include "client/wake_signal.h"
+#include "mtproto/connection/call_error.h"
+#include "net/dial_error.h"
+#include "scale/rate_gate.h"
+
+namespace mtpipe::app::perf {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string_view call_error_kind(mtproto::CallError::Kind kind) {
+  switch (kind) {
+    case mtproto::CallError::Kind::rpc_error: return "rpc_error";
+    case mtproto::CallError::Kind::timeout: return "timeout";
+    case mtproto::CallError::Kind::cancelled: return "cancelled";
+    case mtproto::CallError::Kind::connection_lost: return "connection_lost";
+    case mtproto::CallError::Kind::refused: return "refused";
+  }
+  return "unknown";
+}
+
+std::string_view pool_refusal(scale::PoolError::Reason reason) {
+  switch (reason) {
+    case scale::PoolError::Reason::exhausted: return "exhausted";
+    case scale::PoolError::Reason::deadline: return "deadline";
+    case scale::PoolError::Reason::no_usable_account: return "no_usable_account";
+    case scale::PoolError::Reason::flood_waited: return "flood_waited";
+  }
+  return "unknown";
+}
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return NAN;
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+}  // namespace
+
+Outcome failed_outcome(std::exception_ptr error) {
+  Outcome o;
+  try {
+    std::rethrow_exception(error);
+  } catch (const scale::PoolError& e) {
+    o.queue_drop = e.reason() == scale::PoolError::Reason::exhausted;
+    o.failure = "pool:" + std::string(pool_refusal(e.reason()));
+  } catch (const scale::RateRefused& e) {
+    o.queue_drop = e.reason() == scale::RateRefused::Reason::queue_full;
+    o.failure = o.queue_drop ? "rate:queue_full" : "rate:deadline";
+  } catch (const client::RpcError& e) {
+    o.failure = "rpc:" + std::string(client::to_string(e.kind()));
+  } catch (const mtproto::CallError& e) {
+    o.failure = "call:" + std::string(call_error_kind(e.kind()));
+  } catch (const net::DialError& e) {
+    o.failure = "dial:" + std::string(net::to_string(e.kind()));
+  } catch (const std::exception&) {
+    o.failure = "other";
+  }
+  return o;
+}
+
+LoadPlan self_calls(int concurrency, std::uint64_t requests) {
+  LoadPlan plan;
+  plan.query = [](std::uint64_t) { return get_self_query(); };
+  plan.requests = requests;
+  plan.concurrency = concurrency;
+  return plan;
+}
+
+LoadRun::LoadRun(const JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan)
+    : job_(job), pipeline_(pipeline), plan_(std::move(plan)) {}
+
+bool LoadRun::more() const {
+  if (stopped_ || job_.stopping()) return false;
+  if (plan_.until && SteadyClock::now() >= *plan_.until) return false;
+  return plan_.requests == 0 || started_ < plan_.requests;
+}
+
+asio::awaitable<void> LoadRun::worker() {
+  while (more()) {
+    const std::uint64_t index = started_++;
+    auto query = plan_.query(index);
+    auto options = plan_.options ? plan_.options(index) : scale::RequestOptions{};
+    scale::RequestTrace trace;
+    const auto start = SteadyClock::now();
+    Outcome outcome;
+    try {
+      (void)co_await pipeline_.call(std::move(query), std::move(options), &trace);
+      outcome.ok = true;
+    } catch (...) {
+      outcome = failed_outcome(std::current_exception());
+    }
+    outcome.start = start;
+    outcome.end = SteadyClock::now();
+    outcome.account = trace.account;
+    outcomes_.push_back(std::move(outcome));
+  }
+}
+
+void LoadRun::start(const asio::any_io_executor& executor) {
+  all_ended_.emplace(executor, SteadyClock::time_point::max());
+  running_ = plan_.concurrency;
+  for (int i = 0; i < plan_.concurrency; ++i)
+    asio::co_spawn(executor, worker(), [this](std::exception_ptr) {
+      if (--running_ == 0) all_ended_->cancel();
+    });
+}
+
+asio::awaitable<void> LoadRun::finished() {
+  // An application cancels its job once nothing is in flight; a worker may still be between two steps then.
+  co_await asio::this_coro::throw_if_cancelled(false);
+  while (running_ > 0) {
+    boost::system::error_code woken;  // by the last worker, or by a cancellation (then wait on)
+    co_await all_ended_->async_wait(asio::redirect_error(asio::use_awaitable, woken));
+  }
+}
+
+AppRun run_in_application(SimStage& stage, const Settings& settings, LoadPlan plan) {
+  AppRun out;
+  Application app(settings, stage.network());
+  const int exit_code = app.run([&](JobContext& job) -> asio::awaitable<void> {
+    LoadRun load(job, job.container().pipeline(), plan);
+    const auto executor = co_await asio::this_coro::executor;
+    const auto begin = SteadyClock::now();
+    load.start(executor);
+    co_await load.finished();
+    out.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - begin).count();
+    out.outcomes = load.outcomes();
+  });
+  out.error = run_error(app, exit_code);
+  return out;
+}
+
+std::string run_error(const Application& app, int exit_code) {
+  if (app.shutdown_report().by_signal) throw Interrupted();
+  return exit_code == 0 ? "" : "the application failed (see the log above)";
+}
+
+asio::awaitable<void> pause(std::chrono::steady_clock::duration duration) {
+  try {
+    co_await client::sleep_for(duration);
+  } catch (const mtproto::CallError& e) {
+    if (e.kind() != mtproto::CallError::Kind::cancelled) throw;
+  }
+}
+
+LoadSummary summarize(const std::vector<Outcome>& outcomes) {
+  LoadSummary s;
+  std::vector<double> latencies;
+  for (const auto& o : outcomes) {
+    ++s.requests;
+    if (o.ok) {
+      ++s.ok;
+      latencies.push_back(milliseconds_between(o.start, o.end));
+    } else {
+      ++s.failures[o.failure];
+      if (o.queue_drop) ++s.queue_drops;
+    }
+  }
+  s.success_pct = s.requests ? 100.0 * static_cast<double>(s.ok) / static_cast<double>(s.requests) : NAN;
+  std::sort(latencies.begin(), latencies.end());
+  s.p50_ms = percentile(latencies, 50);
+  s.p95_ms = percentile(latencies, 95);
+  s.p99_ms = percentile(latencies, 99);
+  s.max_ms = percentile(latencies, 100);
+  return s;
+}
+
+std::string failures_text(const LoadSummary& summary) {
+  std::string out;
+  for (const auto& [kind, n] : summary.failures) out += (out.empty() ? "" : ", ") + kind + " x" + std::to_string(n);
+  return out;
+}
+
+}  // namespace mtpipe::app::perf
