@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/network_choice.h"
+#include "app/query_json.h"
 #include "client/client.h"
 #include "client/login.h"
 #include "client/rpc_error.h"
@@ -190,19 +191,13 @@ int run_logout(const AccountOptions& o) {
 
 int run_call(const AccountOptions& o, const CallOptions& call) {
   return guarded([&] {
-    const auto* method = tl::schema::find(call.method);
-    if (!method || !method->is_function || method->is_mt)
-      throw UsageError("unknown API method '" + call.method + "' (see `mtpipe tl sample NAME`)");
     std::vector<std::uint8_t> query;
     try {
-      auto params = tl::json::parse(call.params);
-      auto* fields = std::get_if<tl::json::Object>(&params.v);
-      if (!fields) throw UsageError("the parameters must be a JSON object, e.g. '{\"id\": [{\"_\": \"inputUserSelf\"}]}'");
-      fields->insert(fields->begin(), {"_", tl::json::Value{call.method}});
-      query = tl::from_json(params);
-    } catch (const tl::json::Error& e) {
-      throw UsageError(std::string("parameters: ") + e.what());
+      query = query_from_json(call.method, call.params);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
     }
+    const auto* method = tl::schema::find(call.method);
     const SessionStore store(o.sessions_dir);
     auto session = store.load(o.account);
     std::vector<std::uint8_t> answer;

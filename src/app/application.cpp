@@ -33,8 +33,7 @@ Application::Application(Settings settings, client::Network network)
 Application::~Application() { container_->close(); }
 
 void Application::request_stop() {
-  if (stopping_) return;
-  stopping_ = true;
+  if (stopping()) return;
   stop_asked_ = SteadyClock::now();
   obs::log(obs::Level::info, "app", "stopping: no new requests; waiting for those in flight");
 }
@@ -74,9 +73,8 @@ int Application::run(Job job) {
 
   // The supervisor: waits for the job's end or a stop, then shuts down in order within the timeout.
   auto supervise = [&]() -> asio::awaitable<void> {
-    while (!job_done && !stopping_) co_await client::sleep_for(milliseconds(10));
-    if (!stop_asked_) stop_asked_ = SteadyClock::now();
-    stopping_ = true;
+    while (!job_done && !stopping()) co_await client::sleep_for(milliseconds(10));
+    if (!stopping()) stop_asked_ = SteadyClock::now();
     const auto deadline = *stop_asked_ + settings_.shutdown.graceful_timeout;
     // In flight requests finish on their own while the job starts no new ones.
     while (!job_done && container_->pool().in_flight() > 0 && SteadyClock::now() < deadline)
@@ -111,7 +109,7 @@ int Application::run(Job job) {
     try {
       std::rethrow_exception(job_error);
     } catch (const mtproto::CallError& e) {
-      if (e.kind() == mtproto::CallError::Kind::cancelled && stopping_) return 0;
+      if (e.kind() == mtproto::CallError::Kind::cancelled && stopping()) return 0;
       obs::log(obs::Level::error, "app", e.what());
     } catch (const std::exception& e) {
       obs::log(obs::Level::error, "app", e.what());

@@ -49,7 +49,7 @@ class Application {
   int run(Job job);
   // Asks for a graceful stop, as SIGTERM does (callable from the io thread).
   void request_stop();
-  bool stopping() const noexcept { return stopping_; }
+  bool stopping() const noexcept { return stop_asked_.has_value(); }
   Container& container() { return *container_; }
   const ShutdownReport& shutdown_report() const noexcept { return report_; }
 
@@ -60,8 +60,7 @@ class Application {
   boost::asio::io_context io_;
   std::optional<net::Endpoint> probe_target_;
   std::unique_ptr<Container> container_;
-  bool stopping_ = false;
-  std::optional<std::chrono::steady_clock::time_point> stop_asked_;
+  std::optional<std::chrono::steady_clock::time_point> stop_asked_;  // set: stopping
   std::function<void()> on_stop_;  // wakes the shutdown sequence
   ShutdownReport report_;
 };

@@ -8,53 +8,19 @@
 
 #include "app/application.h"
 #include "app/network_choice.h"
+#include "app/query_json.h"
 #include "client/rpc_error.h"
 #include "client/wake_signal.h"
 #include "net/dial_error.h"
 #include "obs/log.h"
-#include "scale/rate_gate.h"
+#include "scale/request_failure.h"
 #include "tl/json.h"
-#include "tl/json_bridge.h"
-#include "tl/schema_table.h"
 
 namespace mtpipe::app {
 namespace asio = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-// One word per way a request can fail, for the summary.
-std::string failure_kind(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const client::RpcError& r) {
-    return "rpc:" + std::string(client::to_string(r.kind()));
-  } catch (const scale::PoolError& p) {
-    static constexpr const char* names[] = {"pool:exhausted", "pool:deadline", "pool:no_usable_account", "pool:flood_waited"};
-    return names[static_cast<int>(p.reason())];
-  } catch (const scale::RateRefused& r) {
-    return r.reason() == scale::RateRefused::Reason::deadline ? "rate:deadline" : "rate:queue_full";
-  } catch (const mtproto::CallError& c) {
-    static constexpr const char* names[] = {"call:rpc_error", "call:timeout", "call:cancelled", "call:connection_lost",
-                                            "call:refused"};
-    return names[static_cast<int>(c.kind())];
-  } catch (const net::DialError&) {
-    return "dial";
-  } catch (const std::exception&) {
-    return "other";
-  }
-}
-
-std::vector<std::uint8_t> build_query(const LoadOptions& o) {
-  const auto* method = tl::schema::find(o.method);
-  if (!method || !method->is_function || method->is_mt)
-    throw std::invalid_argument("unknown API method '" + o.method + "' (see `mtpipe tl sample NAME`)");
-  auto params = tl::json::parse(o.params);
-  auto* fields = std::get_if<tl::json::Object>(&params.v);
-  if (!fields) throw std::invalid_argument("--params must be a JSON object");
-  fields->insert(fields->begin(), {"_", tl::json::Value{o.method}});
-  return tl::from_json(params);
-}
 
 struct Tally {
   std::uint64_t started = 0, ok = 0, failed = 0;
@@ -128,7 +94,7 @@ int run_load(const LoadOptions& o) {
   std::vector<std::uint8_t> query;
   Settings settings;
   try {
-    query = build_query(o);
+    query = query_from_json(o.method, o.params);
     settings = load_settings();
     if (o.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
   } catch (const std::exception& e) {
@@ -163,10 +129,10 @@ int run_load(const LoadOptions& o) {
       } catch (const mtproto::CallError& e) {
         if (e.kind() == mtproto::CallError::Kind::cancelled) throw;
         ++tally.failed;
-        ++tally.failures[failure_kind(std::current_exception())];
+        ++tally.failures[scale::classify_failure(std::current_exception()).kind];
       } catch (...) {
         ++tally.failed;
-        ++tally.failures[failure_kind(std::current_exception())];
+        ++tally.failures[scale::classify_failure(std::current_exception()).kind];
       }
     }
   };

@@ -11,33 +11,12 @@
 #include "client/wake_signal.h"
 #include "mtproto/connection/call_error.h"
 #include "net/dial_error.h"
-#include "scale/rate_gate.h"
+#include "scale/request_failure.h"
 
 namespace mtpipe::app::perf {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string_view call_error_kind(mtproto::CallError::Kind kind) {
-  switch (kind) {
-    case mtproto::CallError::Kind::rpc_error: return "rpc_error";
-    case mtproto::CallError::Kind::timeout: return "timeout";
-    case mtproto::CallError::Kind::cancelled: return "cancelled";
-    case mtproto::CallError::Kind::connection_lost: return "connection_lost";
-    case mtproto::CallError::Kind::refused: return "refused";
-  }
-  return "unknown";
-}
-
-std::string_view pool_refusal(scale::PoolError::Reason reason) {
-  switch (reason) {
-    case scale::PoolError::Reason::exhausted: return "exhausted";
-    case scale::PoolError::Reason::deadline: return "deadline";
-    case scale::PoolError::Reason::no_usable_account: return "no_usable_account";
-    case scale::PoolError::Reason::flood_waited: return "flood_waited";
-  }
-  return "unknown";
-}
 
 // Nearest-rank percentile of sorted values.
 double percentile(const std::vector<double>& sorted, double p) {
@@ -49,24 +28,10 @@ double percentile(const std::vector<double>& sorted, double p) {
 }  // namespace
 
 Outcome failed_outcome(std::exception_ptr error) {
+  auto f = scale::classify_failure(std::move(error));
   Outcome o;
-  try {
-    std::rethrow_exception(error);
-  } catch (const scale::PoolError& e) {
-    o.queue_drop = e.reason() == scale::PoolError::Reason::exhausted;
-    o.failure = "pool:" + std::string(pool_refusal(e.reason()));
-  } catch (const scale::RateRefused& e) {
-    o.queue_drop = e.reason() == scale::RateRefused::Reason::queue_full;
-    o.failure = o.queue_drop ? "rate:queue_full" : "rate:deadline";
-  } catch (const client::RpcError& e) {
-    o.failure = "rpc:" + std::string(client::to_string(e.kind()));
-  } catch (const mtproto::CallError& e) {
-    o.failure = "call:" + std::string(call_error_kind(e.kind()));
-  } catch (const net::DialError& e) {
-    o.failure = "dial:" + std::string(net::to_string(e.kind()));
-  } catch (const std::exception&) {
-    o.failure = "other";
-  }
+  o.failure = std::move(f.kind);
+  o.queue_drop = f.queue_drop;
   return o;
 }
 
