@@ -38,7 +38,11 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
 
 asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> self) {  // self: kept alive
   auto host = host_.lock();
-  if (host && failures_ > 0) {
+  // The first failure that moved the account to another proxy redials at once (failover); a second failure in a
+  // row pauses as usual, so a pool of dead proxies is not dialled in a tight loop.
+  const bool redial_now = rerouted_ && failures_ == 1;
+  rerouted_ = false;
+  if (host && failures_ > 0 && !redial_now) {
     backoff_.expires_after(backoff_delay(host->options().reconnect, failures_, host->rng()));
     boost::system::error_code ignored;  // close() cancels the pause
     co_await backoff_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -101,12 +105,12 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
     });
     key = co_await connection->start(saved);
   } catch (const net::DialError& e) {
-    if (source) source->failed(route.id, e);
+    if (source) rerouted_ = source->failed(route.id, e);
     throw;
   } catch (const std::exception& e) {
     // The handshake failed after the dial: through a proxy, most likely the proxy's doing (a wrong MTProxy
     // secret, a relay that drops the stream).
-    if (source) source->failed(route.id, net::DialError(net::DialError::Kind::network, e.what()));
+    if (source) rerouted_ = source->failed(route.id, net::DialError(net::DialError::Kind::network, e.what()));
     throw;
   }
   if (source) source->succeeded(route.id);

@@ -75,6 +75,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   bool connecting_ = false;
   bool closed_ = false;
   int failures_ = 0;            // failed attempts in a row
+  bool rerouted_ = false;       // the last attempt failed and the proxy source offers another proxy
   std::uint64_t attempts_ = 0;  // finished attempts
   std::string last_error_;
   boost::asio::steady_timer backoff_;

@@ -25,7 +25,9 @@ class ProxySource {
   // The connection is up: the dial and the MTProto handshake through the proxy both worked.
   virtual void succeeded(std::size_t id) = 0;
   // The dial or the handshake failed; `error` says how (DialError kinds tell the proxy's fault from the DC's).
-  virtual void failed(std::size_t id, const net::DialError& error) = 0;
+  // Returns true when the next choose() offers another proxy: the link then redials at once instead of pausing,
+  // since the pause is there to spare a route that just failed, and the new one has not.
+  virtual bool failed(std::size_t id, const net::DialError& error) = 0;
 };
 
 }  // namespace mtpipe::client

@@ -22,10 +22,11 @@ client::ProxySource::Choice AccountProxySource::choose() {
 
 void AccountProxySource::succeeded(std::size_t id) { pool_.on_success(id); }
 
-void AccountProxySource::failed(std::size_t id, const net::DialError& error) {
+bool AccountProxySource::failed(std::size_t id, const net::DialError& error) {
   if (pool_.on_failure(id, error, now_(), account_))
     obs::log(obs::Level::warn, "proxy", "proxy " + pool_.url(id).redacted() + " banned after repeated failures: " +
                                             error.what());
+  return blame(error) == Blame::proxy && pool_.usable_besides(id);
 }
 
 asio::awaitable<std::size_t> check_banned_proxies_once(ProxyPool& pool, net::Endpoint target,

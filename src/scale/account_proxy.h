@@ -25,7 +25,7 @@ class AccountProxySource : public client::ProxySource {
   // connection, which would show its real address.
   Choice choose() override;
   void succeeded(std::size_t id) override;
-  void failed(std::size_t id, const net::DialError& error) override;
+  bool failed(std::size_t id, const net::DialError& error) override;
 
  private:
   ProxyPool& pool_;

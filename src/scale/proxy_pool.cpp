@@ -89,6 +89,11 @@ void ProxyPool::ban(Proxy& p, Clock::time_point now) {
   ++p.bans;
 }
 
+void ProxyPool::adopt_ban(std::size_t proxy, Clock::time_point until) {
+  Proxy& p = proxies_.at(proxy);
+  if (!p.banned_until || *p.banned_until < until) p.banned_until = until;
+}
+
 std::vector<std::size_t> ProxyPool::due_for_check(Clock::time_point now) const {
   std::vector<std::size_t> due;
   for (std::size_t i = 0; i < proxies_.size(); ++i)
@@ -109,6 +114,12 @@ void ProxyPool::on_check(std::size_t proxy, bool passed, Clock::time_point now) 
 
 std::size_t ProxyPool::usable_count() const {
   return static_cast<std::size_t>(std::count_if(proxies_.begin(), proxies_.end(), [&](const Proxy& p) { return usable(p); }));
+}
+
+bool ProxyPool::usable_besides(std::size_t proxy) const {
+  for (std::size_t i = 0; i < proxies_.size(); ++i)
+    if (i != proxy && usable(proxies_[i])) return true;
+  return false;
 }
 
 ProxyStatus ProxyPool::status(std::size_t proxy) const {

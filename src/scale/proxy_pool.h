@@ -59,11 +59,16 @@ class ProxyPool {
   // grows. Returns true when the proxy was banned by it (its other accounts then move on their next pick).
   bool on_failure(std::size_t proxy, const net::DialError& error, Clock::time_point now,
                   std::string_view account = {});
+  // Another replica banned `proxy` until `until` (shared through Redis): unusable here too until then, then
+  // checked like any ban. Not counted as a ban of ours, so its back-off does not grow.
+  void adopt_ban(std::size_t proxy, Clock::time_point until);
   // Banned proxies whose ban has run out: probe each (dial through it), then report with on_check.
   std::vector<std::size_t> due_for_check(Clock::time_point now) const;
   void on_check(std::size_t proxy, bool passed, Clock::time_point now);
 
   std::size_t usable_count() const;
+  // Whether a proxy other than `proxy` is usable, so an account leaving `proxy` has somewhere to go.
+  bool usable_besides(std::size_t proxy) const;
   ProxyStatus status(std::size_t proxy) const;
   std::size_t size() const noexcept { return proxies_.size(); }
 

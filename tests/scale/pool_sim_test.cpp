@@ -220,6 +220,9 @@ TEST(PoolAgainstSim, WhenAProxyDiesTheNextRequestGoesThroughAHealthyOne) {
                                   net::parse_proxy_url("socks5://u:p@127.0.0.1:" + std::to_string(second.port()))};
   rig.proxies = std::make_unique<scale::ProxyPool>(urls, scale::ProxyPoolOptions{});
   rig.pool = std::make_unique<AccountPool>(std::vector<std::string>{"acc0"}, scale::AccountPoolOptions{});
+  // A reconnect pause longer than any deadline: the request can only succeed if the redial through the healthy
+  // proxy is not paced like a retry of the dead one.
+  rig.options.reconnect.initial = rig.options.reconnect.max = std::chrono::hours(1);
   rig.clients.push_back(rig.make_client("acc0"));
   rig.login(0);
   auto& pipe = rig.pipeline();

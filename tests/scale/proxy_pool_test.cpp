@@ -1,5 +1,7 @@
 #include "scale/proxy_pool.h"
 
+#include "scale/account_proxy.h"
+
 #include <gtest/gtest.h>
 
 namespace mtpipe::scale {
@@ -69,6 +71,20 @@ TEST(ProxyPool, ADeadProxyIsBannedAtTheLimitAndItsAccountsMove) {
   const auto next = pool.pick("alice", t0);
   ASSERT_TRUE(next);
   EXPECT_NE(*next, first);
+}
+
+// The client redials at once only when the source says the next connection goes elsewhere.
+TEST(AccountProxySource, AProxyFailureTellsTheClientWhetherAnotherProxyIsOffered) {
+  ProxyPool pool(proxies(2), {});
+  AccountProxySource alice(pool, "alice", [] { return t0; });
+  const auto first = alice.choose();
+  EXPECT_TRUE(alice.failed(first.id, dead));
+  EXPECT_NE(alice.choose().id, first.id);
+  EXPECT_FALSE(alice.failed(first.id, dc_unreachable));  // the DC's failure: the account stays
+
+  ProxyPool lone(proxies(1), {});
+  AccountProxySource bob(lone, "bob", [] { return t0; });
+  EXPECT_FALSE(bob.failed(bob.choose().id, dead));  // nowhere else to go
 }
 
 TEST(ProxyPool, AProxyThatCouldNotReachTheDcIsNotHeldAgainstIt) {
