@@ -1,7 +1,11 @@
 #include "scale/account_pool.h"
 
 #include <algorithm>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include "mtproto/connection/call_error.h"
 #include "obs/log.h"
 
 namespace mtpipe::scale {
@@ -41,6 +45,7 @@ void AccountLease::flood_wait(Clock::time_point until) {
   if (!pool_) return;
   pool_->accounts_[account_].health.flood_wait(method_, until);
   ++pool_->counters_.flood_waits;
+  pool_->poke_all();  // waiters for this method may have nothing left before their deadline
 }
 
 void AccountLease::retire(std::string reason) {
@@ -59,40 +64,112 @@ AccountPool::AccountPool(std::vector<std::string> accounts, AccountPoolOptions o
   for (auto& name : accounts) accounts_.push_back(Account{std::move(name), AccountHealth(options_.health)});
 }
 
+AccountPool::~AccountPool() {
+  for (Waiter* w : waiters_) w->pool = nullptr;  // frames still waiting must not touch the pool when destroyed
+}
+
+// A waiter's place in line for as long as its lease() frame waits. Leaving the line with an account granted but
+// not taken (the frame destroyed before it resumed) gives the account back.
+class AccountPool::Queued {
+ public:
+  Queued(AccountPool& pool, const LeaseRequest& request, asio::any_io_executor executor)
+      : waiter{&pool, &request, asio::steady_timer(std::move(executor)), std::nullopt, {}, false} {
+    where_ = pool.waiters_.insert(pool.waiters_.end(), &waiter);
+    pool.counters_.waiters = pool.waiters_.size();
+  }
+  Queued(const Queued&) = delete;
+  Queued& operator=(const Queued&) = delete;
+  ~Queued() {
+    AccountPool* pool = waiter.pool;
+    if (!pool) return;
+    pool->waiters_.erase(where_);
+    pool->counters_.waiters = pool->waiters_.size();
+    if (waiter.granted && !taken_) pool->released(*waiter.granted);
+  }
+  AccountLease take(std::string method) {
+    taken_ = true;
+    return AccountLease(waiter.pool, *waiter.granted, std::move(method), waiter.granted_at);
+  }
+  Waiter waiter;
+
+ private:
+  std::list<Waiter*>::iterator where_;
+  bool taken_ = false;
+};
+
 asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
-  bool waited = false;
+  auto now = options_.now();
+  dispatch(now);  // earlier waiters first: a newcomer gets only what none of them can use
+  if (const auto chosen = pick(request, now)) {
+    grant(*chosen, now);
+    co_return AccountLease(this, *chosen, std::move(request.method), now);
+  }
+  auto chance = next_chance(request, now);
+  if (now >= request.deadline) {
+    ++counters_.refused_deadline;
+    throw PoolError(PoolError::Reason::deadline,
+                    "no account came free for " + request.method + " before the request's deadline");
+  }
+  if (waiters_.size() >= options_.max_waiters) {
+    ++counters_.refused_exhausted;
+    throw PoolError(PoolError::Reason::exhausted, "account pool exhausted: " + std::to_string(waiters_.size()) +
+                                                      " requests are waiting for an account already");
+  }
+  ++counters_.waited;
+  Queued queued(*this, request, co_await asio::this_coro::executor);
+  Waiter& w = queued.waiter;
   for (;;) {
-    const auto now = options_.now();
-    if (const auto chosen = pick(request, now)) {
-      Account& a = accounts_[*chosen];
-      if (a.health.state() == AccountState::quarantined) ++counters_.probes;
-      ++a.in_flight;
-      a.last_granted = now;
-      ++counters_.granted;
-      co_return AccountLease(this, *chosen, std::move(request.method), now);
-    }
-    const auto chance = next_chance(request, now);
+    const auto wake = chance ? std::min(*chance, request.deadline) : request.deadline;
+    w.timer.expires_at(Clock::now() + (wake - now));  // the pool's clock may be shifted; timers are real
+    w.poked = false;
+    boost::system::error_code ec;  // operation_aborted when granted, poked or cancelled: the flags tell
+    co_await w.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (w.granted) co_return queued.take(std::move(request.method));
+    if (ec && !w.poked) throw mtproto::CallError(mtproto::CallError::Kind::cancelled, "cancelled while waiting for an account");
+    now = options_.now();
+    dispatch(now);  // a flood wait or quarantine ended: whoever is first in line gets it, maybe this waiter
+    if (w.granted) co_return queued.take(std::move(request.method));
+    chance = next_chance(request, now);
     if (now >= request.deadline) {
       ++counters_.refused_deadline;
       throw PoolError(PoolError::Reason::deadline,
                       "no account came free for " + request.method + " before the request's deadline");
     }
-    if (counters_.waiters >= options_.max_waiters) {
-      ++counters_.refused_exhausted;
-      throw PoolError(PoolError::Reason::exhausted, "account pool exhausted: " + std::to_string(counters_.waiters) +
-                                                        " requests are waiting for an account already");
-    }
-    if (!waited) ++counters_.waited;
-    waited = true;
-    const auto wake = chance ? std::min(*chance, request.deadline) : request.deadline;
-    ++counters_.waiters;
-    try {
-      co_await changed_.wait(Clock::now() + (wake - now));  // the pool's clock may be shifted; timers are real
-    } catch (...) {
-      --counters_.waiters;
-      throw;
-    }
-    --counters_.waiters;
+  }
+}
+
+void AccountPool::grant(std::size_t account, Clock::time_point now) {
+  Account& a = accounts_[account];
+  if (a.health.state() == AccountState::quarantined) ++counters_.probes;
+  ++a.in_flight;
+  a.last_granted = now;
+  ++counters_.granted;
+}
+
+void AccountPool::dispatch(Clock::time_point now) {
+  for (Waiter* w : waiters_) {
+    if (!any_free()) return;
+    if (w->granted) continue;
+    const auto chosen = pick(*w->request, now);
+    if (!chosen) continue;  // it waits for something else (a flood-waited method, one pinned account)
+    grant(*chosen, now);
+    w->granted = chosen;
+    w->granted_at = now;
+    w->timer.cancel();
+  }
+}
+
+bool AccountPool::any_free() const {
+  return std::any_of(accounts_.begin(), accounts_.end(), [&](const Account& a) {
+    return a.available && a.health.state() != AccountState::retired && a.in_flight < options_.max_concurrency;
+  });
+}
+
+void AccountPool::poke_all() {
+  for (Waiter* w : waiters_) {
+    if (w->granted) continue;
+    w->poked = true;
+    w->timer.cancel();
   }
 }
 
@@ -176,13 +253,14 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
 
 void AccountPool::released(std::size_t account) {
   --accounts_[account].in_flight;
-  changed_.notify_all();
+  dispatch(options_.now());
 }
 
 void AccountPool::report_failure(std::size_t account) {
   Account& a = accounts_[account];
   if (!a.health.failed(options_.now())) return;
   ++counters_.quarantines;
+  poke_all();  // waiters may have nothing left before their deadline
   obs::log(obs::Level::warn, "pool", "account " + a.name + " quarantined after repeated failures");
 }
 
@@ -192,12 +270,13 @@ void AccountPool::report_retire(std::size_t account, std::string reason) {
   obs::log(obs::Level::warn, "pool", "account " + a.name + " retired for good: " + reason);
   a.health.retire(std::move(reason));
   ++counters_.retirements;
-  changed_.notify_all();  // waiters may now have nothing left to wait for
+  poke_all();  // waiters may now have nothing left to wait for
 }
 
 void AccountPool::set_available(std::size_t account, bool available) {
   accounts_.at(account).available = available;
-  changed_.notify_all();
+  dispatch(options_.now());
+  poke_all();  // the others look again: what they wait for may have gone to another replica
 }
 
 std::size_t AccountPool::usable_count() const {

@@ -5,21 +5,24 @@
 // running, never more than MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT at once per account. The lease reports how the
 // request went (success, failure, flood wait, dead account) and gives the account back when it goes out of scope.
 // Waiting for a lease has the caller's deadline and a bounded queue: a full queue, a deadline that cannot be met,
-// or a pool with no account left to use fail at once with a PoolError that says which.
+// or a pool with no account left to use fail at once with a PoolError that says which. The queue is first come,
+// first served: a freed account goes straight to the longest-waiting request it can serve, and a newcomer gets
+// only what no earlier waiter can use, so under overload no request waits out its deadline behind newer ones.
 //
 // Lives on one executor (not thread-safe) and must outlive its leases.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "client/wake_signal.h"
 #include "scale/account_health.h"
 
 namespace mtpipe::scale {
@@ -120,6 +123,7 @@ class AccountPool {
   AccountPool(std::vector<std::string> accounts, AccountPoolOptions options);
   AccountPool(const AccountPool&) = delete;
   AccountPool& operator=(const AccountPool&) = delete;
+  ~AccountPool();
 
   // Throws PoolError; mtproto::CallError(cancelled) when the waiting coroutine is cancelled.
   boost::asio::awaitable<AccountLease> lease(LeaseRequest request);
@@ -146,8 +150,24 @@ class AccountPool {
     int in_flight = 0;
     Clock::time_point last_granted{};
   };
+  // A request waiting in line; lives in its lease() frame.
+  struct Waiter {
+    AccountPool* pool;  // null once the pool is gone
+    const LeaseRequest* request;
+    boost::asio::steady_timer timer;  // its next look (a flood wait or quarantine ending, or its deadline)
+    std::optional<std::size_t> granted;  // handed an account by dispatch()
+    Clock::time_point granted_at{};
+    bool poked = false;  // woken to look again (an account retired or changed hands), not cancelled
+  };
+  class Queued;
   // The best account for `request` now, if one can take it.
   std::optional<std::size_t> pick(const LeaseRequest& request, Clock::time_point now) const;
+  void grant(std::size_t account, Clock::time_point now);
+  // Hands free accounts to waiters in arrival order, each the best one it can use.
+  void dispatch(Clock::time_point now);
+  bool any_free() const;
+  // Wakes every waiter to look again: what they wait for may have gone (retired, handed to another replica).
+  void poke_all();
   double load_score(const Account& a, std::string_view method) const;
   // Throws the PoolError for a request nothing can serve before its deadline; otherwise returns when to look
   // again (a flood wait or a quarantine ending), or nothing when only a release can help.
@@ -159,7 +179,7 @@ class AccountPool {
   std::vector<Account> accounts_;
   AccountPoolOptions options_;
   PoolCounters counters_;
-  client::WakeSignal changed_;
+  std::list<Waiter*> waiters_;  // in arrival order; a granted one stays until it comes back for its account
 };
 
 }  // namespace mtpipe::scale

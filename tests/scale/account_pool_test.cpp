@@ -163,6 +163,45 @@ TEST(AccountPool, AFullQueueRefusesAtOnce) {
   EXPECT_FALSE(h.held.contains("w2"));
 }
 
+// A request that asks after a release, before the waiter it woke has run, must not take the account from it:
+// otherwise a steady stream of newcomers can keep one waiter out until its deadline.
+TEST(AccountPool, AFreedAccountGoesToTheLongestWaitingRequestNotToANewcomer) {
+  Harness h({"a"}, 1);
+  h.spawn("busy", kHistory, h.far());
+  h.spawn("waiting", kHistory, h.far());
+  h.settle();
+  for (int round = 0; round < 3; ++round) {
+    const std::string newcomer = "newcomer" + std::to_string(round);
+    h.spawn(newcomer, kHistory, h.far());  // asks before the waiter wakes
+    h.held.at(round == 0 ? "busy" : "waiting").release();
+    h.settle();
+    EXPECT_EQ(h.holder(round == 0 ? "waiting" : "newcomer" + std::to_string(round - 1)), "a");
+    EXPECT_FALSE(h.held.contains(newcomer));
+    if (round > 0) h.held["waiting"] = std::move(h.held.at("newcomer" + std::to_string(round - 1)));
+  }
+  EXPECT_EQ(h.pool.counters().waiters, 1u);
+}
+
+// The waiting request's frame can go without resuming (its executor shut down) after an account was handed to
+// it: the account comes back instead of staying counted in flight.
+TEST(AccountPool, AnAccountHandedToAWaiterThatNeverResumesComesBack) {
+  Harness h({"a"}, 1);
+  h.spawn("busy", kHistory, h.far());
+  {
+    asio::io_context other;
+    asio::co_spawn(other, Harness::take(h.pool, h.held, "gone", LeaseRequest{kHistory, h.far(), {}, std::nullopt}),
+                   asio::detached);
+    h.settle();
+    other.poll();  // waits in line
+    EXPECT_EQ(h.pool.counters().waiters, 1u);
+    h.held.at("busy").release();  // handed to "gone", whose executor never runs again
+    EXPECT_EQ(h.pool.in_flight(), 1);
+  }
+  EXPECT_FALSE(h.held.contains("gone"));
+  EXPECT_EQ(h.pool.in_flight(), 0);
+  EXPECT_EQ(h.pool.counters().waiters, 0u);
+}
+
 TEST(AccountPool, AWaiterWhoseDeadlinePassesFailsWithDeadline) {
   Harness h({"a"}, 1);
   h.spawn("busy", kHistory, h.far());
@@ -291,6 +330,11 @@ TEST(AccountPool, ARequestPinnedToAnAccountWaitsForThatOne) {
                  [&](std::exception_ptr e) { h.ended["pinned"] = e; });
   h.settle();
   EXPECT_FALSE(h.held.contains("pinned"));  // b is free, but the request is a's
+  // First come, first served holds only among requests an account can serve: the waiter for a does not hold
+  // back a newcomer that b can take.
+  h.spawn("newcomer", kHistory, h.far());
+  h.settle();
+  EXPECT_EQ(h.holder("newcomer"), "b");
   h.held.at("busy").release();
   h.settle();
   EXPECT_EQ(h.holder("pinned"), "a");

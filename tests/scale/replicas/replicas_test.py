@@ -104,8 +104,8 @@ def base_env(**extra):
 
 
 def load(env, log, duration):
-    # Four workers per process are enough to keep the limit saturated (the sim answers in 5 ms) without queueing
-    # so deep that requests wait out their deadline: the pool does not yet serve waiters first come, first served.
+    # Four workers per process are enough to keep the limit saturated (the sim answers in 5 ms); more would only
+    # make the queues longer.
     return spawn([BIN, "load", "--requests", "0", "--duration-s", str(duration), "--concurrency", "4",
                   "--report", log + ".json"], env, log)
 
