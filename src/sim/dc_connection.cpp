@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <map>
 #include <random>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -250,12 +251,23 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   void send_answer(ServerSession& session, const std::shared_ptr<KeyEntry>& entry, std::int64_t msg_id, ApiAnswer a,
                    std::int64_t user_id, std::chrono::milliseconds delay) {
     if (delay.count() == 0) return reply(session, msg_id, a);
+    const std::uint64_t id = ++delayed_count_;
+    if (user_id != 0) delayed_.emplace(id, user_id);
     auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor(), delay);
     timer->async_wait([self = shared_from_this(), timer, entry, session_id = session.session_id(), msg_id,
-                       a = std::move(a), user_id](error_code) {
-      if (user_id != 0) self->dc_->world->query_answered(user_id);
+                       a = std::move(a), id](error_code) {
+      self->end_in_flight(id);
       self->deliver(*entry, session_id, [&](ServerSession& s) { reply(s, msg_id, a); });
     });
+  }
+
+  // The delayed answer `id` is sent or dropped: its account has one query fewer in flight (once: a close ended
+  // them all already).
+  void end_in_flight(std::uint64_t id) {
+    const auto it = delayed_.find(id);
+    if (it == delayed_.end()) return;
+    dc_->world->query_answered(it->second);
+    delayed_.erase(it);
   }
 
   static void reply(ServerSession& session, std::int64_t msg_id, const ApiAnswer& a) {
@@ -327,6 +339,9 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   // (fd_) is open, which peer_closed relies on.
   void close_socket() {
     if (dc_ != nullptr) dc_->world->detach(this);
+    // Answers still delayed will never reach the client, which re-sends the queries on its next connection: they
+    // are in flight no more, or the sim would count them twice until their timers ran.
+    while (!delayed_.empty()) end_in_flight(delayed_.begin()->first);
     closing_ = true;
     error_code ignored;
     socket_.close(ignored);
@@ -348,6 +363,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   bool closing_ = false;
   bool writing_ = false;
   std::optional<std::minstd_rand> latency_rng_;  // drawn only for a --latency range
+  std::map<std::uint64_t, std::int64_t> delayed_;  // delayed answers of logged-in accounts not sent yet -> user id
+  std::uint64_t delayed_count_ = 0;
   std::vector<mtproto::transport::Inbound> inbound_;
   std::vector<mtproto::session::ServerQuery> queries_;
   std::vector<std::uint8_t> out_, sending_, packet_, plain_;

@@ -46,9 +46,7 @@ met("concurrency", "queue_drops")
 met("shutdown", "requests_cut")
 met("faults", "queue_drops")
 met("faults", "requests_during_wait")
-# faults.max_in_flight is not asserted: behind the flaky relay the sim still counts a query whose connection
-# dropped as in flight until its delayed answer is discarded, so a re-sent request can be counted twice (a sim
-# artefact, issue 5 note). The bound itself is asserted by balance, without dropped connections.
+met("faults", "max_in_flight")
 need(tests["faults"]["figures"]["faults_injected"] > 0, "no fault was injected")
 need(tests["rate"]["figures"]["sim_requests_in_window"] > 0, "the rate window counted nothing")
 for p in problems:

@@ -114,6 +114,44 @@ TEST(Load, InFlightHighWaterMarkIsWhatOneAccountSentAtOnce) {
   other->close();
 }
 
+// Runs `io` until `done()` holds, at most `limit` (a generous bound: the condition is what the test waits for).
+template <class Done>
+bool run_until(asio::io_context& io, Done done, std::chrono::seconds limit = 20s) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  io.restart();
+  while (!done() && std::chrono::steady_clock::now() < give_up) io.run_for(5ms);
+  return done();
+}
+
+// A client whose connection drops re-sends its unanswered queries on the next one; the answers still delayed on
+// the old connection will never be sent, so they must stop counting as in flight when it closes, not when their
+// timers run out, or the re-sent queries would be counted twice.
+TEST(Load, DelayedAnswersOfAClosedConnectionAreNoLongerInFlight) {
+  sim::SimOptions o;
+  o.latency = sim::parse_latency("600000");  // answers that would arrive long after the test
+  SimFixture sim(std::move(o));
+  asio::io_context io;
+  auto c = sim.connect(io, plain_intermediate(), 2);
+  auto& world = sim.server().world();
+  // Logged in through the world, since a login over the API would wait out the latency too.
+  const auto account = world.account_by_phone(kPhone);
+  ASSERT_TRUE(account);
+  const sim::KeyRef key{2, c->session()->key().id};
+  const auto code_hash = world.send_code(*account);
+  ASSERT_TRUE(std::holds_alternative<sim::AccountProfile>(world.sign_in(key, kPhone, code_hash, "22222")));
+  const auto in_flight = [&] {
+    const auto counts = world.current_in_flight();
+    return counts.contains(kUser) ? counts.at(kUser) : 0;
+  };
+  std::vector<std::int32_t> never;
+  for (int i = 0; i < 3; ++i) asio::co_spawn(io, nearest_dc(c, &never), [](std::exception_ptr) {});  // they end when c closes
+  ASSERT_TRUE(run_until(io, [&] { return in_flight() == 3; }));
+  c->close();
+  EXPECT_TRUE(run_until(io, [&] { return in_flight() == 0; }));
+  EXPECT_EQ(world.max_in_flight().at(kUser), 3u);
+  EXPECT_TRUE(never.empty());
+}
+
 TEST(Load, WithoutLatencyAQueryIsInFlightOnlyWhileItIsAnswered) {
   SimFixture sim;
   asio::io_context io;
