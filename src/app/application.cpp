@@ -70,6 +70,7 @@ int Application::run(Job job) {
   if (auto* proxies = container_->proxies(); proxies && probe_target_) {
     spawn_background(scale::check_banned_proxies(*proxies, *probe_target_, milliseconds(1000), milliseconds(5000)));
   }
+  if (auto* bans = container_->proxy_ban_sync()) spawn_background(bans->run(milliseconds(1000)));
 
   // The supervisor: waits for the job's end or a stop, then shuts down in order within the timeout.
   auto supervise = [&]() -> asio::awaitable<void> {

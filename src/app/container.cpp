@@ -73,6 +73,10 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
       lease_store_ = std::make_unique<scale::redis::LeaseStore>(*redis_);
       leases_ = std::make_unique<scale::redis::ReplicaLeases>(
           *lease_store_, *pool_, raw, scale::redis::ReplicaLeaseOptions{settings.pool.replica_id, settings.pool.lease_ttl});
+      if (proxies_) {
+        shared_proxy_health_ = std::make_unique<scale::redis::SharedProxyHealth>(*redis_);
+        ban_sync_ = std::make_unique<scale::redis::ProxyBanSync>(*shared_proxy_health_, *proxies_);
+      }
     } else {
       gate_ = std::make_unique<scale::RateGate>(rate_limits(settings), gate_options);
       admission = gate_.get();
@@ -84,11 +88,8 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     pipeline_options.max_attempts = 1;  // a single client's errors, unchanged
   }
 
-  scale::FaultSettings fs;
-  fs.enabled = settings.faults.enabled;
-  fs.environment = settings.environment;
-  if (!settings.faults.spec.empty()) fs.probabilities = scale::parse_fault_spec(settings.faults.spec);
-  if (fs.enabled) {
+  if (settings.faults.enabled) {
+    const scale::FaultSettings fs{scale::parse_fault_spec(settings.faults.spec), true, settings.environment};
     faults_ = std::make_unique<scale::FaultInjector>(fs);
     if (faults_->active()) {
       features_.push_back("FAULT_INJECTION_ENABLED");

@@ -8,7 +8,7 @@
 //   - MTPROTO_PROXY_ENABLED=true: the proxy pool of MTPROTO_PROXIES behind every account's connections;
 //   - FAULT_INJECTION_ENABLED=true in development or test: the fault injector (refused with a log line elsewhere);
 //   - REDIS_URL with the pool: the global and per-account buckets are shared by every replica, and an account is
-//     driven only while this replica holds its Redis lease.
+//     driven only while this replica holds its Redis lease; with proxies on too, proxy bans are shared.
 // Everything lives on one executor.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -27,6 +27,7 @@
 #include "scale/rate_gate.h"
 #include "scale/request_pipeline.h"
 #include "scale/redis/lease_store.h"
+#include "scale/redis/proxy_ban_sync.h"
 #include "scale/redis/redis_client.h"
 #include "scale/redis/replica_leases.h"
 #include "scale/redis/shared_rate_gate.h"
@@ -59,6 +60,8 @@ class Container {
   scale::FaultInjector* faults() { return faults_.get(); }
   // With REDIS_URL: the account leases this replica holds (the application runs and releases them).
   scale::redis::ReplicaLeases* replica_leases() { return leases_.get(); }
+  // With REDIS_URL and proxies: the exchange of proxy bans with the other replicas (the application runs it).
+  scale::redis::ProxyBanSync* proxy_ban_sync() { return ban_sync_.get(); }
   // The features switched on, by flag name (for /info and the start-up log line).
   const std::vector<std::string>& features() const noexcept { return features_; }
 
@@ -83,6 +86,8 @@ class Container {
   std::unique_ptr<scale::redis::SharedRateGate> shared_gate_;
   std::unique_ptr<scale::redis::LeaseStore> lease_store_;
   std::unique_ptr<scale::redis::ReplicaLeases> leases_;
+  std::unique_ptr<scale::redis::SharedProxyHealth> shared_proxy_health_;
+  std::unique_ptr<scale::redis::ProxyBanSync> ban_sync_;
   std::unique_ptr<scale::DcRouter> router_;
   std::unique_ptr<scale::DcRouteStore> route_store_;
   std::unique_ptr<scale::FaultInjector> faults_;

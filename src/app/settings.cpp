@@ -12,6 +12,7 @@
 
 #include "app/settings_values.h"
 #include "client/session_file/account_name.h"
+#include "scale/fault_spec.h"
 
 namespace mtpipe::app {
 namespace {
@@ -329,6 +330,12 @@ Settings load_settings(const EnvLookup& env) {
   }
   r.flag("FAULT_INJECTION_ENABLED", s.faults.enabled);
   s.faults.spec = r.text("FAULT_INJECTION_SPEC").value_or("");
+  try {
+    (void)scale::parse_fault_spec(s.faults.spec);
+  } catch (const scale::FaultSpecError& e) {
+    r.fail("FAULT_INJECTION_SPEC", s.faults.spec, Shown::plain,
+           "a fault spec as docs/SETTINGS.md describes; " + std::string(e.what()));
+  }
 
   // Cross checks, only where the variables themselves were fine (one mistake, one message).
   if (s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS"))

@@ -93,7 +93,7 @@ struct Settings {
 
   struct Faults {
     bool enabled = false;  // FAULT_INJECTION_ENABLED (the injector itself refuses outside development/test)
-    std::string spec;      // FAULT_INJECTION_SPEC, handed to the injector uninterpreted
+    std::string spec;      // FAULT_INJECTION_SPEC (scale::parse_fault_spec), checked here, parsed by the container
   } faults;
 };
 

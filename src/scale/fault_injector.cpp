@@ -21,15 +21,6 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-void check_ranges(const FaultSettings& s) {
-  if (s.delay_min < std::chrono::milliseconds::zero() || s.delay_min > s.delay_max)
-    throw FaultSpecError("the fault delay range " + std::to_string(s.delay_min.count()) + ".." +
-                         std::to_string(s.delay_max.count()) + " ms is not a range of non-negative durations");
-  if (s.flood_seconds_min < 0 || s.flood_seconds_min > s.flood_seconds_max)
-    throw FaultSpecError("the fault flood-wait range " + std::to_string(s.flood_seconds_min) + ".." +
-                         std::to_string(s.flood_seconds_max) + " s is not a range of non-negative seconds");
-}
-
 std::string refusal_of(const FaultSettings& s) {
   if (!s.enabled) return "fault injection off: FAULT_INJECTION_ENABLED is not true";
   if (s.environment.empty()) return "fault injection refused: ENVIRONMENT is not set (allowed: development, test)";
@@ -50,8 +41,7 @@ bool fault_injection_allowed_in(std::string_view environment) noexcept {
 
 FaultInjector::FaultInjector(FaultSettings settings)
     : settings_(std::move(settings)), refusal_(refusal_of(settings_)), rng_(settings_.seed) {
-  check_fault_probabilities(settings_.probabilities);
-  check_ranges(settings_);
+  check_fault_spec(settings_);
   active_ = refusal_.empty();
 }
 

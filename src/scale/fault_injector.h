@@ -20,13 +20,10 @@
 
 namespace mtpipe::scale {
 
-struct FaultSettings {
+// What the injector is told: the spec (parse_fault_spec), and whether it may run.
+struct FaultSettings : FaultSpec {
   bool enabled = false;      // FAULT_INJECTION_ENABLED
   std::string environment;   // ENVIRONMENT: faults only in "development" or "test"
-  FaultProbabilities probabilities{};  // parse_fault_spec
-  std::chrono::milliseconds delay_min{100}, delay_max{5000};  // of an injected delay (and a rate-limit's wait)
-  std::int32_t flood_seconds_min = 1, flood_seconds_max = 30;  // of an injected FLOOD_WAIT_N
-  std::uint64_t seed = 0;
 };
 
 // True for the environments fault injection may run in.

@@ -1,8 +1,11 @@
 #pragma once
-// The kinds of fault the injector can cause and the spec that gives each one a probability per request:
-// "delay=0.02,connection=0.01,timeout=0.01,rate_limit=0.01,flood_wait=0.01,dns=0.005,refused=0.005".
+// The kinds of fault the injector can cause and the spec (FAULT_INJECTION_SPEC) that gives each one a probability
+// per request, and optionally sets the range of an injected delay, the range of an injected FLOOD_WAIT and the seed:
+// "delay=0.02,connection=0.01,timeout=0.01,rate_limit=0.01,flood_wait=0.01,dns=0.005,refused=0.005,
+//  delay_ms=100-5000,flood_wait_s=1-30,seed=7".
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -27,11 +30,20 @@ class FaultSpecError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Parses "kind=probability" pairs separated by commas (spaces around either are ignored; an empty spec is no
-// faults). Throws FaultSpecError for an unknown kind, a kind given twice, a probability that is not a number or
-// is outside 0..1, and probabilities that add up to more than 1.
-FaultProbabilities parse_fault_spec(std::string_view spec);
-// The range and sum checks alone, for probabilities set in code.
-void check_fault_probabilities(const FaultProbabilities& probabilities);
+// Everything a spec sets; what it leaves out keeps these defaults.
+struct FaultSpec {
+  FaultProbabilities probabilities{};
+  std::chrono::milliseconds delay_min{100}, delay_max{5000};   // delay_ms: of an injected delay (and a rate-limit's wait)
+  std::int32_t flood_seconds_min = 1, flood_seconds_max = 30;  // flood_wait_s: of an injected FLOOD_WAIT_N
+  std::uint64_t seed = 0;                                      // seed: of the injector's draws, so a run repeats
+};
+
+// Parses "name=value" pairs separated by commas (spaces around either are ignored; an empty spec is no faults):
+// a kind with its probability, delay_ms=MIN-MAX, flood_wait_s=MIN-MAX, seed=N. Throws FaultSpecError for an
+// unknown name, a name given twice, a probability that is not a number or is outside 0..1, probabilities that
+// add up to more than 1, and a range whose ends are not whole numbers from low to high.
+FaultSpec parse_fault_spec(std::string_view spec);
+// The range and sum checks alone, for a spec set in code.
+void check_fault_spec(const FaultSpec& spec);
 
 }  // namespace mtpipe::scale

@@ -117,7 +117,7 @@ TEST(Settings, ValuesAreReadAndTrimmed) {
                            {"MTPROTO_API_HASH", "0123456789abcdef0123456789ABCDEF"},
                            {"DATABASE_URL", "postgresql://mtpipe@db/mtpipe"},
                            {"REDIS_URL", "redis://cache:6379/0"},
-                           {"FAULT_INJECTION_SPEC", "latency=50ms; reset=0.01"}});
+                           {"FAULT_INJECTION_SPEC", "delay=0.05, timeout=0.01"}});
   EXPECT_EQ(s.limits.account_rps, 1.25);
   EXPECT_EQ(s.limits.max_concurrency_per_account, 8);
   EXPECT_EQ(s.limits.global_rps, 0);
@@ -134,7 +134,7 @@ TEST(Settings, ValuesAreReadAndTrimmed) {
   EXPECT_EQ(s.mtproto.api_hash, "0123456789abcdef0123456789ABCDEF");
   EXPECT_EQ(s.storage.backend, Settings::Storage::Backend::postgresql);
   EXPECT_EQ(s.redis.url, "redis://cache:6379/0");
-  EXPECT_EQ(s.faults.spec, "latency=50ms; reset=0.01");
+  EXPECT_EQ(s.faults.spec, "delay=0.05, timeout=0.01");
 }
 
 TEST(Settings, DcRoutesCanBeSetApart) {
@@ -266,6 +266,15 @@ TEST(Settings, UrlSchemesAreChecked) {
   one_error({{"DATABASE_URL", "sqlite://x.db"}}, "DATABASE_URL", "sqlite://x.db");
   one_error({{"DATABASE_URL", "sqlite:"}}, "DATABASE_URL", "sqlite:");
   one_error({{"OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"}}, "OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318");
+}
+
+TEST(Settings, ABadFaultSpecIsRefusedWithTheBadPartNamed) {
+  EXPECT_THAT(one_error({{"FAULT_INJECTION_SPEC", "timeout=0.1,explode=0.1"}}, "FAULT_INJECTION_SPEC",
+                        "timeout=0.1,explode=0.1"),
+              HasSubstr("unknown name \"explode\""));
+  EXPECT_THAT(one_error({{"FAULT_INJECTION_SPEC", "flood_wait_s=30-1"}}, "FAULT_INJECTION_SPEC", "flood_wait_s=30-1"),
+              HasSubstr("not a range"));
+  EXPECT_EQ(load({{"FAULT_INJECTION_SPEC", "timeout=0.1,seed=3"}}).faults.spec, "timeout=0.1,seed=3");
 }
 
 TEST(Settings, ApiHashIsNeverQuoted) {

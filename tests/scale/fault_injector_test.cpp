@@ -24,10 +24,7 @@ constexpr const char* kSpec = "delay=0.02,connection=0.01,timeout=0.01,rate_limi
 constexpr const char* kMethod = "stats.getBroadcastStats";
 
 FaultSettings settings(const std::string& environment, bool enabled, const std::string& spec, std::uint64_t seed = 42) {
-  FaultSettings s;
-  s.enabled = enabled;
-  s.environment = environment;
-  s.probabilities = parse_fault_spec(spec);
+  FaultSettings s{parse_fault_spec(spec), enabled, environment};
   s.seed = seed;
   return s;
 }
@@ -67,7 +64,7 @@ TEST(FaultInjector, RunsInDevelopmentAndTest) {
 }
 
 TEST(FaultSpec, ParsesEveryKind) {
-  const auto probs = parse_fault_spec(kSpec);
+  const auto probs = parse_fault_spec(kSpec).probabilities;
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::delay), 0.02);
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::connection), 0.01);
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::timeout), 0.01);
@@ -75,8 +72,36 @@ TEST(FaultSpec, ParsesEveryKind) {
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::flood_wait), 0.01);
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::dns), 0.005);
   EXPECT_DOUBLE_EQ(p(probs, FaultKind::refused), 0.005);
-  EXPECT_EQ(parse_fault_spec(" delay = 0.5 , dns=0.5 ")[static_cast<std::size_t>(FaultKind::dns)], 0.5);
-  EXPECT_EQ(parse_fault_spec(""), FaultProbabilities{});
+  EXPECT_EQ(parse_fault_spec(" delay = 0.5 , dns=0.5 ").probabilities[static_cast<std::size_t>(FaultKind::dns)], 0.5);
+  EXPECT_EQ(parse_fault_spec("").probabilities, FaultProbabilities{});
+}
+
+TEST(FaultSpec, SetsTheRangesAndTheSeedOrKeepsTheDefaults) {
+  const auto spec = parse_fault_spec("flood_wait=0.1, delay_ms=5-20, flood_wait_s = 2-3, seed=99");
+  EXPECT_EQ(spec.delay_min, std::chrono::milliseconds(5));
+  EXPECT_EQ(spec.delay_max, std::chrono::milliseconds(20));
+  EXPECT_EQ(spec.flood_seconds_min, 2);
+  EXPECT_EQ(spec.flood_seconds_max, 3);
+  EXPECT_EQ(spec.seed, 99u);
+  EXPECT_EQ(parse_fault_spec("delay_ms=250").delay_max, std::chrono::milliseconds(250));
+  const FaultSpec defaults;
+  const auto plain = parse_fault_spec("delay=0.1");
+  EXPECT_EQ(plain.delay_min, defaults.delay_min);
+  EXPECT_EQ(plain.flood_seconds_max, defaults.flood_seconds_max);
+  EXPECT_EQ(plain.seed, defaults.seed);
+
+  // The same seed, the same faults: a chaos run can be repeated from its settings alone.
+  FaultSettings a{parse_fault_spec("flood_wait=0.5,flood_wait_s=1-30,seed=5"), true, "test"};
+  FaultSettings b = a;
+  FaultInjector first(a), second(b);
+  for (int i = 0; i < 50; ++i) {
+    const auto x = first.decide(kMethod), y = second.decide(kMethod);
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.flood_seconds, y.flood_seconds);
+    if (x.kind == FaultKind::flood_wait) {
+      EXPECT_TRUE(x.flood_seconds >= 1 && x.flood_seconds <= 30);
+    }
+  }
 }
 
 void expect_spec_error(const std::string& spec, const std::string& names) {
@@ -89,15 +114,19 @@ void expect_spec_error(const std::string& spec, const std::string& names) {
 }
 
 TEST(FaultSpec, NamesTheBadPart) {
-  expect_spec_error("delay=0.1,explode=0.1", "unknown kind \"explode\"");
+  expect_spec_error("delay=0.1,explode=0.1", "unknown name \"explode\"");
   expect_spec_error("delay=1.5", "1.5 for delay is outside 0..1");
   expect_spec_error("timeout=-0.1", "outside 0..1");
   expect_spec_error("delay=0.6,timeout=0.6", "add up to 1.2");
-  expect_spec_error("delay", "\"delay\" is not kind=probability");
+  expect_spec_error("delay", "\"delay\" is not name=value");
   expect_spec_error("dns=lots", "\"lots\" for dns is not a number");
   expect_spec_error("dns=0.1,dns=0.2", "dns is given twice");
-  expect_spec_error("none=0.5", "unknown kind \"none\"");
-  expect_spec_error("delay=0.1,", "\"\" is not kind=probability");
+  expect_spec_error("none=0.5", "unknown name \"none\"");
+  expect_spec_error("delay=0.1,", "\"\" is not name=value");
+  expect_spec_error("delay_ms=20-5", "delay_ms=20-5 is not a range from low to high");
+  expect_spec_error("flood_wait_s=1-x", "\"x\" for flood_wait_s is not a whole number");
+  expect_spec_error("seed=-3", "\"-3\" for seed is not a whole number");
+  expect_spec_error("seed=1,seed=2", "seed is given twice");
 }
 
 TEST(FaultInjector, RefusesImpossibleSettings) {

@@ -4,10 +4,8 @@
 // and answers in 1-5 ms. A faulted request may be tried again on another account by the pipeline; that is what
 // keeps the success rate up.
 //
-// The injector is the one FAULT_INJECTION_ENABLED builds in ENVIRONMENT=test, but made here: the container's
-// takes the default delays (injected flood waits of 1-30 s) and seed 0, and the settings have no variable for
-// either. This one waits 1-2 s per injected flood wait and draws from the run's --seed; it runs over the
-// container's own pool, rate gate, DC router and clients.
+// The injector is the one FAULT_INJECTION_ENABLED builds in ENVIRONMENT=test from FAULT_INJECTION_SPEC: injected
+// flood waits of 1-2 s, draws from the run's --seed. The requests go through the container's own chain.
 #include <boost/asio/this_coro.hpp>
 
 #include "app/application.h"
@@ -38,27 +36,18 @@ CheckResult check_faults(const PerfContext& context) {
   proxies.configure(settings);
   settings.limits.class_limits[static_cast<std::size_t>(scale::MethodClass::other)] = kOurLimit;
 
-  scale::FaultSettings fault_settings;
-  fault_settings.enabled = true;
-  fault_settings.environment = settings.environment;
-  fault_settings.probabilities = scale::parse_fault_spec(kFaultSpec);
-  fault_settings.delay_min = std::chrono::milliseconds(5);
-  fault_settings.delay_max = std::chrono::milliseconds(20);
-  fault_settings.flood_seconds_min = 1;
-  fault_settings.flood_seconds_max = 2;
-  fault_settings.seed = context.seed;
-  scale::FaultInjector faults(fault_settings);
-  if (!faults.active()) throw std::runtime_error(faults.refusal());
+  settings.faults.enabled = true;
+  settings.faults.spec = std::string(kFaultSpec) + ",flood_wait_s=1-2,seed=" + std::to_string(context.seed);
+  const auto spec = scale::parse_fault_spec(settings.faults.spec);
 
   std::vector<Outcome> outcomes;
   scale::PipelineCounters counters;
   double elapsed_s = 0;
   Application app(settings, stage.network());
+  if (!app.container().faults()) throw std::runtime_error("the container built no fault injector (see the log)");
+  const scale::FaultInjector& faults = *app.container().faults();
   const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
-    auto& container = job.container();
-    std::vector<client::Client*> clients;
-    for (std::size_t i = 0; i < container.accounts(); ++i) clients.push_back(&container.client(i));
-    scale::RequestPipeline pipeline(container.pool(), clients, container.gate(), container.router(), &faults);
+    auto& pipeline = job.container().pipeline();
     LoadRun load(job, pipeline, self_calls(32, context.short_run ? 1'000 : 10'000));
     const auto executor = co_await asio::this_coro::executor;
     const auto begin = SteadyClock::now();
@@ -90,19 +79,14 @@ CheckResult check_faults(const PerfContext& context) {
   r.figure("faults_injected", static_cast<double>(injected));
   for (std::size_t k = 1; k < scale::kFaultKinds; ++k) {
     const auto kind = static_cast<scale::FaultKind>(k);
-    if (fault_settings.probabilities[k] > 0)
+    if (spec.probabilities[k] > 0)
       r.figure("injected_" + std::string(scale::to_string(kind)), static_cast<double>(faults.counters().of(kind)));
   }
   r.figure("retried_on_another_account", static_cast<double>(counters.retried_on_another_account));
   r.figure("pipeline_flood_waits", static_cast<double>(counters.flood_waits));
   r.figure("sim_flood_waits", static_cast<double>(sim_flood_waits));
   proxies.add_figures(r, app.container());
-  r.notes.push_back("fault spec " + std::string(kFaultSpec) + "; injected flood waits last 1-2 s; seed " +
-                    std::to_string(context.seed));
-  if (stage.max_in_flight() > static_cast<std::uint64_t>(settings.limits.max_concurrency_per_account))
-    r.notes.push_back("the sim counts a query in flight until its delayed answer is sent or dropped, also after its "
-                      "connection closed: a query re-sent after the flaky relay dropped its connection is counted twice "
-                      "for up to the sim's latency");
+  r.notes.push_back("FAULT_INJECTION_SPEC=" + settings.faults.spec);
   if (!summary.failures.empty()) r.notes.push_back("failures: " + failures_text(summary));
   return r;
 }

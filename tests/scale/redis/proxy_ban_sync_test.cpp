@@ -1,0 +1,70 @@
+// Proxy bans shared by two replicas' proxy pools through a real redis-server: a ban one replica makes moves the
+// other's accounts off the proxy without a single failure of their own; a passed health check lifts it for all.
+#include "scale/redis/proxy_ban_sync.h"
+
+#include <gtest/gtest.h>
+
+#include "scale/redis/redis_fixture.h"
+
+namespace mtpipe::scale::redis {
+namespace {
+using ProxyBanSyncTest = RedisFixture;
+
+const net::DialError dead(net::DialError::Kind::refused, "connecting to the proxy: refused");
+
+std::vector<net::ProxyUrl> two_proxies() {
+  return {net::parse_proxy_url("socks5://user:secret@10.0.0.1:1080"),
+          net::parse_proxy_url("socks5://user:secret@10.0.0.2:1080")};
+}
+
+TEST_F(ProxyBanSyncTest, ABanOneReplicaMakesMovesTheOthersAccountsAndAPassedCheckLiftsItForAll) {
+  RedisClient other_client = make_client();
+  SharedProxyHealth shared_a(*client, "test:"), shared_b(other_client, "test:");
+  ProxyPool pool_a(two_proxies(), {}), pool_b(two_proxies(), {});
+  ProxyBanSync sync_a(shared_a, pool_a), sync_b(shared_b, pool_b);
+  const auto now = Clock::now();
+  const std::size_t used_by_b = *pool_b.pick("bob", now);
+
+  // Replica A finds that proxy dead and bans it; B has seen no failure through it.
+  for (int i = 0; i < ProxyPoolOptions{}.fail_score_limit; ++i) pool_a.on_failure(used_by_b, dead, now);
+  ASSERT_FALSE(pool_a.status(used_by_b).usable);
+  run(io, sync_a.round());
+  run(io, sync_b.round());
+  EXPECT_EQ(sync_a.counters().published, 1u);
+  EXPECT_EQ(sync_b.counters().adopted, 1u);
+  EXPECT_FALSE(pool_b.status(used_by_b).usable);
+  EXPECT_EQ(pool_b.status(used_by_b).failures, 0u);
+  EXPECT_EQ(pool_b.pick("bob", now), 1 - used_by_b);  // moved without a failure of its own
+
+  // Nothing more to say: an adopted ban is not published back, a published one not again.
+  run(io, sync_b.round());
+  run(io, sync_a.round());
+  EXPECT_EQ(sync_a.counters().published + sync_b.counters().published, 1u);
+
+  // Redis holds the proxy's name without its credentials.
+  const auto bans = run(io, shared_b.banned());
+  ASSERT_EQ(bans.size(), 1u);
+  EXPECT_EQ(bans.begin()->first.find("secret"), std::string::npos);
+
+  // A's health check passes once the ban runs out: the shared ban is lifted.
+  pool_a.on_check(used_by_b, true, now + std::chrono::hours(1));
+  run(io, sync_a.round());
+  EXPECT_EQ(sync_a.counters().cleared, 1u);
+  EXPECT_TRUE(run(io, shared_b.banned()).empty());
+}
+
+TEST_F(ProxyBanSyncTest, WithoutRedisThePoolKeepsItsOwnBans) {
+  RedisOptions options;
+  options.connect_timeout = std::chrono::milliseconds(200);
+  RedisClient unreachable(io.get_executor(), parse_redis_url("redis://127.0.0.1:1"), options);
+  SharedProxyHealth shared(unreachable, "test:");
+  ProxyPool pool(two_proxies(), {});
+  ProxyBanSync sync(shared, pool);
+  for (int i = 0; i < ProxyPoolOptions{}.fail_score_limit; ++i) pool.on_failure(0, dead, Clock::now());
+  EXPECT_THROW(run(io, sync.round()), RedisError);
+  EXPECT_FALSE(pool.status(0).usable);
+  EXPECT_TRUE(pool.status(1).usable);
+}
+
+}  // namespace
+}  // namespace mtpipe::scale::redis
