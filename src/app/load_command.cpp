@@ -72,6 +72,24 @@ std::string summary(const LoadOptions& o, const Tally& t, Container& c, const Sh
     }
     w.end_array();
   }
+  if (const auto* bans = c.proxy_ban_sync()) {
+    const auto& bc = bans->counters();
+    w.key("shared_proxy_bans"), w.begin_object();
+    w.key("published"), w.integer(static_cast<std::int64_t>(bc.published));
+    w.key("adopted"), w.integer(static_cast<std::int64_t>(bc.adopted));
+    w.key("cleared"), w.integer(static_cast<std::int64_t>(bc.cleared));
+    w.key("failed_rounds"), w.integer(static_cast<std::int64_t>(bc.failed_rounds));
+    w.end_object();
+  }
+  w.key("readiness"), w.begin_array();
+  for (const auto& h : c.health()) {
+    w.begin_object();
+    w.key("component"), w.string(h.component);
+    w.key("ready"), w.boolean(h.ready);
+    w.key("detail"), w.string(h.detail);
+    w.end_object();
+  }
+  w.end_array();
   if (const auto* faults = c.faults()) {
     w.key("faults_injected"), w.begin_object();
     for (std::size_t k = 1; k < scale::kFaultKinds; ++k)

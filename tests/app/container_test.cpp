@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "../client/client_fixture.h"
 #include "client/login.h"
@@ -93,6 +94,46 @@ TEST(ContainerFlagsOff, BehavesExactlyAsASingleClient) {
   EXPECT_EQ(flood_calls_pooled, flood_calls_bare);  // the same requests reached the server
   container.close();
   bare.close();
+  std::filesystem::remove_all(dir);
+}
+
+// Readiness (what /readyz will serve): ready while a lease can be served, that is while an account is usable and,
+// with proxies on, a proxy is; each component says how many of its parts are usable.
+TEST(ContainerHealth, ReadinessFollowsTheUsableAccountsAndProxies) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mtpipe-health-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  client::session_file::ensure_sessions_dir(dir);
+  const client::session_file::SessionStore store(dir);
+  for (const char* name : {"a", "b"}) store.save(name, client::SessionData{});
+  app::Settings settings;
+  settings.mtproto.sessions_dir = dir;
+  settings.mtproto.dc_routes = dir / "dc_routes.sqlite";
+  settings.pool.enabled = true;
+  settings.pool.accounts = {"a", "b"};
+  settings.proxy.enabled = true;
+  settings.proxy.proxies = {net::parse_proxy_url("socks5://u:secret@127.0.0.1:1"),
+                            net::parse_proxy_url("socks5://u:secret@127.0.0.1:2")};
+  asio::io_context io;
+  app::Container container(io.get_executor(), settings, client::Network{});
+  const auto health = [&] {
+    std::map<std::string, std::pair<bool, std::string>> out;
+    for (const auto& h : container.health()) out[h.component] = {h.ready, h.detail};
+    return out;
+  };
+  EXPECT_EQ(health(), (std::map<std::string, std::pair<bool, std::string>>{
+                          {"accounts", {true, "2 of 2 accounts usable"}}, {"proxies", {true, "2 of 2 proxies usable"}}}));
+
+  container.pool().set_available(0, false);
+  EXPECT_EQ(health().at("accounts"), std::pair(true, std::string("1 of 2 accounts usable")));
+  container.pool().set_available(1, false);
+  EXPECT_EQ(health().at("accounts"), std::pair(false, std::string("0 of 2 accounts usable")));
+
+  const net::DialError dead(net::DialError::Kind::refused, "refused");
+  for (std::size_t proxy = 0; proxy < 2; ++proxy)
+    for (int i = 0; i < settings.proxy.fail_score_limit; ++i) container.proxies()->on_failure(proxy, dead, scale::Clock::now());
+  EXPECT_EQ(health().at("proxies"), std::pair(false, std::string("0 of 2 proxies usable")));
+  for (const auto& h : container.health()) EXPECT_EQ(h.detail.find("secret"), std::string::npos);
+  container.close();
   std::filesystem::remove_all(dir);
 }
 

@@ -30,6 +30,8 @@ MTPROTO_POOL_ENABLED=true MTPROTO_ACCOUNTS=acc0,acc1,acc2,acc3 MTPROTO_GLOBAL_RP
 [ "$(json "$tmp/pool.json" "d['ok']")" = 200 ] || fail "pooled: $(cat "$tmp/pool.json")"
 [ "$(json "$tmp/pool.json" "sorted(a['state'] for a in d['accounts'])")" = "['healthy', 'healthy', 'healthy', 'healthy']" ] ||
   fail "pooled accounts: $(cat "$tmp/pool.json")"
+[ "$(json "$tmp/pool.json" "[(r['component'], r['ready'], r['detail']) for r in d['readiness']]")" = \
+  "[('accounts', True, '4 of 4 accounts usable')]" ] || fail "pooled readiness: $(cat "$tmp/pool.json")"
 grep -q "MTPROTO_POOL_ENABLED" "$tmp/err" || fail "the pool was not announced: $(cat "$tmp/err")"
 
 # A bad setting is refused with its name, before any connection.
