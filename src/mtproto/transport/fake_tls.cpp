@@ -1,15 +1,13 @@
 #include "mtproto/transport/fake_tls.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "crypto/hmac.h"
 #include "mtproto/byte_order.h"
 #include "mtproto/error.h"
 
@@ -49,30 +47,11 @@ std::size_t open_length(std::vector<std::uint8_t>& out, std::size_t width) {
   return out.size() - width;
 }
 
-// HMAC-SHA256(key, a + b).
-std::array<std::uint8_t, 32> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> a,
-                                         std::span<const std::uint8_t> b) {
-  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), EVP_MAC_free);
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr,
-                                                                EVP_MAC_CTX_free);
-  char digest_name[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-                               OSSL_PARAM_construct_end()};
-  std::array<std::uint8_t, 32> out{};
-  std::size_t size = 0;
-  if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1 ||
-      EVP_MAC_update(ctx.get(), a.data(), a.size()) != 1 || EVP_MAC_update(ctx.get(), b.data(), b.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &size, out.size()) != 1 || size != out.size()) {
-    throw std::runtime_error("fake TLS: HMAC-SHA256 failed in OpenSSL");
-  }
-  return out;
-}
-
 // The digest of a hello: HMAC over it with its random field zeroed.
 std::array<std::uint8_t, 32> hello_digest(std::span<const std::uint8_t> key, std::span<const std::uint8_t> prefix,
                                           std::vector<std::uint8_t> hello) {
   std::fill_n(hello.begin() + kRandomOffset, 32, 0);
-  return hmac_sha256(key, prefix, hello);
+  return crypto::hmac_sha256(key, prefix, hello);
 }
 
 // A TLS 1.3 ClientHello as browsers send it, with the random left zero, padded to 517 bytes.
