@@ -6,47 +6,22 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tl/base64.h"
+
 namespace mtpipe::client {
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t kIpv4Chars = 352, kIpv6Chars = 368;  // base64 of 263 and 275 bytes
 
 [[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument("Telethon string session: " + why); }
 
+// Telethon writes base64url with padding (Python's urlsafe_b64decode insists on it) and reads it back.
 std::vector<std::uint8_t> base64url_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::vector<std::uint8_t> out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const auto at = kAlphabet.find(c);
-    if (at == std::string_view::npos) refuse("a character that is not base64url");
-    acc = (acc << 6) | static_cast<std::uint32_t>(at);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(acc >> bits));
-    }
+  try {
+    return tl::from_base64(text, tl::Base64Alphabet::url);
+  } catch (const std::invalid_argument& e) {
+    refuse(e.what());  // says where, never what: the text holds the auth key
   }
-  return out;
-}
-
-std::string base64url_encode(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const auto b : bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  while (out.size() % 4 != 0) out.push_back('=');  // Python's urlsafe_b64decode insists on padding
-  return out;
 }
 
 }  // namespace
@@ -89,7 +64,7 @@ std::string to_telethon_string_session(const TelethonStringSession& s) {
   bytes.push_back(static_cast<std::uint8_t>(s.port >> 8));
   bytes.push_back(static_cast<std::uint8_t>(s.port));
   bytes.insert(bytes.end(), s.auth_key.begin(), s.auth_key.end());
-  return "1" + base64url_encode(bytes);
+  return "1" + tl::to_base64(bytes, tl::Base64Alphabet::url, tl::Base64Padding::with);
 }
 
 }  // namespace mtpipe::client

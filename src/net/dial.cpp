@@ -26,6 +26,11 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   return Endpoint{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
+std::string format_endpoint(const Endpoint& endpoint) {
+  const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
+}
+
 asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, Endpoint to,
                                             std::chrono::milliseconds timeout) {
   asio::ip::tcp::resolver resolver(executor);
@@ -40,7 +45,7 @@ asio::awaitable<asio::ip::tcp::socket> dial(asio::any_io_executor executor, Endp
     co_await asio::async_connect(socket, endpoints, asio::use_awaitable);
   } catch (const boost::system::system_error&) {
     guard.disarm();
-    if (guard.expired()) throw boost::system::system_error(asio::error::timed_out, "connect to " + to.host + ":" + std::to_string(to.port));
+    if (guard.expired()) throw boost::system::system_error(asio::error::timed_out, "connect to " + format_endpoint(to));
     throw;
   }
   guard.disarm();

@@ -18,6 +18,8 @@ struct Endpoint {
 
 // "HOST:PORT" or "[IPV6]:PORT". nullopt when malformed (no port, port out of range, empty host).
 std::optional<Endpoint> parse_endpoint(std::string_view text);
+// The inverse, for messages and URLs: "HOST:PORT", or "[IPV6]:PORT" when the host has a colon.
+std::string format_endpoint(const Endpoint& endpoint);
 
 // Resolves and connects with one overall deadline; TCP_NODELAY is set (MTProto is request/response).
 // Throws boost::system::system_error; a deadline overrun is reported as timed_out. Arguments by value: a

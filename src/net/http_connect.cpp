@@ -1,7 +1,5 @@
 #include "net/http_connect.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,24 +9,12 @@
 
 #include "net/dial_error.h"
 #include "net/proxy_io.h"
+#include "tl/base64.h"
 
 namespace mtpipe::net {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string authority(const Endpoint& target) {
-  const bool ipv6 = target.host.find(':') != std::string::npos;
-  return (ipv6 ? "[" + target.host + "]" : target.host) + ":" + std::to_string(target.port);
-}
-
-std::string base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // Finds the blank line ending the header across reads: `matched` counts the bytes of "\r\n\r\n" seen so far.
 // Returns how many bytes of `bytes` belong to the header, the terminator included (all of them if it has not
@@ -92,16 +78,16 @@ void check_status(const std::string& header, const HttpConnectRequest& request, 
                         status_line + ")");
   }
   throw DialError(DialError::Kind::proxy_refused,
-                  who + " refused the connection to " + authority(request.target) + ": " + status_line);
+                  who + " refused the connection to " + format_endpoint(request.target) + ": " + status_line);
 }
 
 }  // namespace
 
 std::string http_connect_request(const HttpConnectRequest& request) {
-  const std::string target = authority(request.target);
+  const std::string target = format_endpoint(request.target);
   std::string text = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n";
   if (!request.username.empty())
-    text += "Proxy-Authorization: Basic " + base64(request.username + ":" + request.password) + "\r\n";
+    text += "Proxy-Authorization: Basic " + tl::to_base64(request.username + ":" + request.password) + "\r\n";
   return text + "\r\n";
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "tl/base64.h"
 #include "tl/hex.h"
 
 namespace mtpipe::net {
@@ -75,32 +76,6 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-// Standard and URL-safe alphabets, '=' padding optional. nullopt for anything else.
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view s) {
-  while (!s.empty() && s.back() == '=') s.remove_suffix(1);
-  if (s.empty() || s.size() % 4 == 1) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  std::uint32_t bits = 0;
-  int nbits = 0;
-  for (const char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (is_digit(c)) v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(v);
-    nbits += 6;
-    if (nbits >= 8) {
-      nbits -= 8;
-      out.push_back(static_cast<std::uint8_t>(bits >> nbits));
-      bits &= (1u << nbits) - 1;
-    }
-  }
-  return out;
-}
-
 // Stricter than MtproxySecret::from_bytes, which takes any 17 bytes as padded: in a URL, 17 bytes not starting with
 // dd (or ee, refused below for its missing domain) are a typo far more often than a deliberate secret.
 bool valid_secret_layout(const std::vector<std::uint8_t>& raw) {
@@ -117,11 +92,12 @@ MtproxySecret decode_secret(std::string_view text) {
     if (!bytes || !valid_secret_layout(*bytes)) fail(std::string(forms) + "; got " + std::to_string(text.size()) + " hex digits");
     raw = std::move(*bytes);
   } else {
-    auto bytes = from_base64(text);
-    if (!bytes) fail(std::string(forms) + "; got " + std::to_string(text.size()) + " characters that are neither hex nor base64");
-    if (!valid_secret_layout(*bytes))
-      fail(std::string(forms) + "; got " + std::to_string(bytes->size()) + " bytes in base64");
-    raw = std::move(*bytes);
+    try {
+      raw = tl::from_base64_any(text);  // links carry base64url, configs often standard base64
+    } catch (const std::invalid_argument&) {
+      fail(std::string(forms) + "; got " + std::to_string(text.size()) + " characters that are neither hex nor base64");
+    }
+    if (!valid_secret_layout(raw)) fail(std::string(forms) + "; got " + std::to_string(raw.size()) + " bytes in base64");
   }
   if (raw.size() == 17 && raw[0] == 0xee) fail("fake-TLS (ee) MTProxy secret has no domain after its 16-byte key");
   MtproxySecret secret = MtproxySecret::from_bytes(raw);
@@ -323,11 +299,6 @@ std::string redact_query(std::string_view query) {
   return out;
 }
 
-std::string host_port(const Endpoint& e) {
-  const bool ipv6 = e.host.find(':') != std::string::npos;
-  return (ipv6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
-}
-
 }  // namespace
 
 std::string redact_proxy_text(std::string_view text) {
@@ -396,7 +367,7 @@ std::string ProxyUrl::redacted() const {
     if (!password.empty()) out += ":***";
     out += '@';
   }
-  return out + host_port(endpoint);
+  return out + format_endpoint(endpoint);
 }
 
 std::string ProxyUrl::url() const {
@@ -415,7 +386,7 @@ std::string ProxyUrl::url() const {
     if (!password.empty()) out += ":" + percent_encode(password);
     out += '@';
   }
-  return out + host_port(endpoint);
+  return out + format_endpoint(endpoint);
 }
 
 }  // namespace mtpipe::net

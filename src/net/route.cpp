@@ -12,8 +12,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string endpoint_text(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
-
 // net::dial with its system errors turned into DialError; `what` says whom we were dialing.
 asio::awaitable<asio::ip::tcp::socket> dial_classified(asio::any_io_executor executor, Endpoint to,
                                                        std::chrono::milliseconds timeout, std::string what) {
@@ -55,7 +53,7 @@ asio::awaitable<asio::ip::tcp::socket> dial_route(asio::any_io_executor executor
                                                   Endpoint dc, std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   if (!proxy) {
-    std::string dc_what = "DC " + endpoint_text(dc);
+    std::string dc_what = "DC " + format_endpoint(dc);
     co_return co_await dial_classified(executor, dc, timeout, std::move(dc_what));
   }
   std::string proxy_what = "proxy " + proxy->redacted();

@@ -16,8 +16,6 @@ constexpr std::uint8_t kNoAuth = 0x00, kUserPass = 0x02, kNoAcceptable = 0xff;
 constexpr std::uint8_t kConnect = 0x01;
 constexpr std::uint8_t kIpv4 = 0x01, kDomain = 0x03, kIpv6 = 0x04;
 
-std::string target_text(const Endpoint& target) { return target.host + ":" + std::to_string(target.port); }
-
 void append_short_string(std::vector<std::uint8_t>& out, std::string_view text) {
   out.push_back(static_cast<std::uint8_t>(text.size()));
   out.insert(out.end(), text.begin(), text.end());
@@ -129,7 +127,7 @@ asio::awaitable<void> socks5_connect(asio::ip::tcp::socket& socket, Socks5Reques
     throw DialError(DialError::Kind::proxy_protocol,
                     who + ": reply to CONNECT has version " + std::to_string(head[0]) + ", not SOCKS5");
   if (head[1] != 0) {
-    throw DialError(DialError::Kind::proxy_refused, who + " refused the connection to " + target_text(request.target) +
+    throw DialError(DialError::Kind::proxy_refused, who + " refused the connection to " + format_endpoint(request.target) +
                                                         ": " + std::string(socks5_reply_meaning(head[1])) +
                                                         " (reply " + std::to_string(head[1]) + ")");
   }

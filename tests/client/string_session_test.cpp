@@ -44,5 +44,17 @@ TEST(TelethonStringSession, BadInputIsRefusedWithoutEchoingTheKey) {
   }
 }
 
+TEST(TelethonStringSession, StandardBase64CharactersAreRefusedWithWhere) {
+  // Telethon writes base64url; '+' or '/' means the string was mangled (or re-encoded) on its way here.
+  std::string mangled(kIpv4);
+  mangled[10] = '+';
+  try {
+    parse_telethon_string_session(mangled);
+    ADD_FAILURE() << "accepted a '+' in a base64url session";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "Telethon string session: a character that is not base64url (at offset 9)");
+  }
+}
+
 }  // namespace
 }  // namespace mtpipe::client
