@@ -6,6 +6,7 @@
 
 #include "app/settings.h"
 #include "app/settings_values.h"
+#include "net/dial.h"
 
 namespace mtpipe::app {
 namespace {
@@ -22,11 +23,6 @@ std::string proxies(const std::vector<net::ProxyUrl>& list) {
   std::vector<std::string> shown;
   for (const auto& proxy : list) shown.push_back(proxy.redacted());
   return joined(shown);
-}
-
-std::string host_port(const net::Endpoint& e) {
-  const bool ipv6 = e.host.find(':') != std::string::npos;
-  return (ipv6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
 }
 
 std::string seconds(std::chrono::milliseconds ms) { return format_number(static_cast<double>(ms.count()) / 1000); }
@@ -79,7 +75,7 @@ std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
       {"OBS_OTEL_ENABLED", yes_no(o.otel_enabled)},
       {"OTEL_EXPORTER_OTLP_ENDPOINT", masked_url(o.otlp_endpoint)},
       {"OTEL_SAMPLER_RATIO", format_number(o.sampler_ratio)},
-      {"HEALTH_BIND", host_port(o.health_bind)},
+      {"HEALTH_BIND", net::format_endpoint(o.health_bind)},
       {"DEBUG", yes_no(o.debug)},
       {"GRACEFUL_SHUTDOWN_TIMEOUT_S", seconds(s.shutdown.graceful_timeout)},
       {"DATABASE_URL", sqlite ? s.storage.database_url : masked_url(s.storage.database_url)},

@@ -105,11 +105,7 @@ asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
     co_return AccountLease(this, *chosen, std::move(request.method), now);
   }
   auto chance = next_chance(request, now);
-  if (now >= request.deadline) {
-    ++counters_.refused_deadline;
-    throw PoolError(PoolError::Reason::deadline,
-                    "no account came free for " + request.method + " before the request's deadline");
-  }
+  refuse_if_past_deadline(request, now);
   if (waiters_.size() >= options_.max_waiters) {
     ++counters_.refused_exhausted;
     throw PoolError(PoolError::Reason::exhausted, "account pool exhausted: " + std::to_string(waiters_.size()) +
@@ -130,12 +126,15 @@ asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
     dispatch(now);  // a flood wait or quarantine ended: whoever is first in line gets it, maybe this waiter
     if (w.granted) co_return queued.take(std::move(request.method));
     chance = next_chance(request, now);
-    if (now >= request.deadline) {
-      ++counters_.refused_deadline;
-      throw PoolError(PoolError::Reason::deadline,
-                      "no account came free for " + request.method + " before the request's deadline");
-    }
+    refuse_if_past_deadline(request, now);
   }
+}
+
+void AccountPool::refuse_if_past_deadline(const LeaseRequest& request, Clock::time_point now) {
+  if (now < request.deadline) return;
+  ++counters_.refused_deadline;
+  throw PoolError(PoolError::Reason::deadline,
+                  "no account came free for " + request.method + " before the request's deadline");
 }
 
 void AccountPool::grant(std::size_t account, Clock::time_point now) {

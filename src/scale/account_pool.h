@@ -172,6 +172,8 @@ class AccountPool {
   // Throws the PoolError for a request nothing can serve before its deadline; otherwise returns when to look
   // again (a flood wait or a quarantine ending), or nothing when only a release can help.
   std::optional<Clock::time_point> next_chance(const LeaseRequest& request, Clock::time_point now);
+  // Throws PoolError(deadline) once the request's deadline has come.
+  void refuse_if_past_deadline(const LeaseRequest& request, Clock::time_point now);
   void released(std::size_t account);
   void report_failure(std::size_t account);
   void report_retire(std::size_t account, std::string reason);
