@@ -103,14 +103,18 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
     connection->on_push([weak = host_, dc = dc_](mtproto::Push push) {
       if (auto h = weak.lock()) h->pushed(dc, std::move(push));
     });
+    handshaking_ = connection;
     key = co_await connection->start(saved);
+    handshaking_.reset();
   } catch (const net::DialError& e) {
     if (source) rerouted_ = source->failed(route.id, e);
     throw;
   } catch (const std::exception& e) {
+    handshaking_.reset();
     // The handshake failed after the dial: through a proxy, most likely the proxy's doing (a wrong MTProxy
-    // secret, a relay that drops the stream).
-    if (source) rerouted_ = source->failed(route.id, net::DialError(net::DialError::Kind::network, e.what()));
+    // secret, a relay that drops the stream). One cut short by close() says nothing about the proxy.
+    if (source && !closed_)
+      rerouted_ = source->failed(route.id, net::DialError(net::DialError::Kind::network, e.what()));
     throw;
   }
   if (source) source->succeeded(route.id);
@@ -145,6 +149,7 @@ std::optional<mtproto::HandshakeResult> DcLink::resume_state() const {
 void DcLink::close() {
   closed_ = true;
   if (connection_) connection_->close("the account's client is closed");
+  if (handshaking_) handshaking_->close("the account's client is closed");
   backoff_.cancel();
   changed_.notify_all();
 }

@@ -60,6 +60,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   std::int32_t dc() const noexcept { return dc_; }
   // The proxy the live connection goes through (initConnection names an MTProxy to the server).
   const std::optional<net::ProxyUrl>& proxy() const noexcept { return proxy_; }
+  // Closes the live connection and one whose handshake is under way, so nothing of the link waits on after it.
   void close();
 
  private:
@@ -70,6 +71,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   std::int32_t dc_;
   std::weak_ptr<LinkHost> host_;
   std::shared_ptr<mtproto::Connection> connection_;
+  std::shared_ptr<mtproto::Connection> handshaking_;  // the attempt's connection while its handshake runs
   std::optional<net::ProxyUrl> proxy_;  // of connection_
   bool initialized_ = false;  // connection_ has answered a query, so initConnection was accepted
   bool connecting_ = false;

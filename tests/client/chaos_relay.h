@@ -34,9 +34,13 @@ class ChaosRelay {
   int kills() const { return kills_; }
   int accepted() const { return accepted_; }
   void close() {
+    stop_accepting();
+    for (auto& p : pairs_) p->close();
+  }
+  // Takes no more connections; those open stay as they are.
+  void stop_accepting() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    for (auto& p : pairs_) p->close();
   }
 
  private:

@@ -204,6 +204,49 @@ TEST(Client, ACancelledRequestEndsWithCancelled) {
   EXPECT_EQ(call_error_kind(error), mtproto::CallError::Kind::cancelled);
 }
 
+// Counts what the client reports about its connection attempts (a direct connection, no proxy).
+struct RecordingProxySource : client::ProxySource {
+  Choice choose() override { return {}; }
+  void succeeded(std::size_t) override { ++successes; }
+  bool failed(std::size_t, const net::DialError&) override {
+    ++failures;
+    return false;
+  }
+  int successes = 0, failures = 0;
+};
+
+// Closing the client ends an attempt under way (here a handshake that would wait an hour for its answer), so
+// nothing of the account is left on the event loop, and the cut attempt is not reported as the route's failure.
+TEST(Client, CloseCancelsAConnectionAttemptUnderWay) {
+  SimFixture sim;
+  asio::io_context io;
+  ChaosRelay relay(io, sim.port(2));
+  relay.set_mode(ChaosRelay::Mode::blackhole);
+  auto options = client_options(sim, {{2, relay.port()}});
+  options.connect_timeout = std::chrono::hours(1);
+  const auto source = std::make_shared<RecordingProxySource>();
+  options.proxy_source = source;
+  Client client(io.get_executor(), options, {}, crypto::system_rng(), mtproto::system_clock());
+  client::CallOptions patient;
+  patient.timeout = std::chrono::hours(1);
+  bool finished = false;
+  const auto call = [&]() -> asio::awaitable<void> {
+    const api::help::getNearestDc get;
+    (void)co_await client.invoke(get, patient);
+  };
+  asio::co_spawn(io, call(), [&](std::exception_ptr) { finished = true; });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (relay.accepted() == 0 && std::chrono::steady_clock::now() < give_up) io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(relay.accepted(), 1);
+
+  client.close();
+  relay.stop_accepting();
+  io.run_for(std::chrono::seconds(20));  // returns at once when nothing is left to run
+  EXPECT_TRUE(finished);
+  EXPECT_TRUE(io.stopped()) << "an attempt of the closed client still holds the event loop";
+  EXPECT_EQ(source->failures, 0);
+}
+
 // The account through the sim acting as an MTProxy, with a padded (dd) and a fake-TLS (ee) secret: the DC is
 // named in the obfuscated header, and initConnection reports the proxy.
 TEST(Client, ReachesItsDcsThroughAnMtproxyWithEitherSecretKind) {
