@@ -54,14 +54,11 @@ class Application {
   const ShutdownReport& shutdown_report() const noexcept { return report_; }
 
  private:
-  boost::asio::awaitable<void> shut_down();
-
   Settings settings_;
   boost::asio::io_context io_;
   std::optional<net::Endpoint> probe_target_;
   std::unique_ptr<Container> container_;
   std::optional<std::chrono::steady_clock::time_point> stop_asked_;  // set: stopping
-  std::function<void()> on_stop_;  // wakes the shutdown sequence
   ShutdownReport report_;
 };
 

@@ -71,8 +71,9 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
       shared_gate_ = std::make_unique<scale::redis::SharedRateGate>(*shared_limiter_, rate_limits(settings), gate_options);
       admission = shared_gate_.get();
       lease_store_ = std::make_unique<scale::redis::LeaseStore>(*redis_);
-      leases_ = std::make_unique<scale::redis::ReplicaLeases>(
-          *lease_store_, *pool_, raw, scale::redis::ReplicaLeaseOptions{settings.pool.replica_id, settings.pool.lease_ttl});
+      scale::redis::ReplicaLeaseOptions lease_options{settings.pool.replica_id, settings.pool.lease_ttl, {}};
+      lease_options.on_live_replicas = [gate = shared_gate_.get()](std::size_t live) { gate->set_replicas(live); };
+      leases_ = std::make_unique<scale::redis::ReplicaLeases>(*lease_store_, *pool_, raw, std::move(lease_options));
       if (proxies_) {
         shared_proxy_health_ = std::make_unique<scale::redis::SharedProxyHealth>(*redis_);
         ban_sync_ = std::make_unique<scale::redis::ProxyBanSync>(*shared_proxy_health_, *proxies_);

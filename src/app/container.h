@@ -55,7 +55,6 @@ class Container {
   client::Client& client(std::size_t account) { return *clients_.at(account); }
   std::size_t accounts() const noexcept { return clients_.size(); }
   scale::ProxyPool* proxies() { return proxies_.get(); }
-  scale::RateGate* gate() { return gate_.get(); }
   scale::DcRouter* router() { return router_.get(); }
   scale::FaultInjector* faults() { return faults_.get(); }
   // With REDIS_URL: the account leases this replica holds (the application runs and releases them).

@@ -18,11 +18,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-std::string method_name(std::uint32_t id) {
-  const auto* entry = tl::schema::find(id);
-  return entry ? std::string(entry->name) : "method#" + std::to_string(id);
-}
-
 std::chrono::milliseconds until(SteadyClock::time_point deadline) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - SteadyClock::now());
   return std::max(left, std::chrono::milliseconds(1));
@@ -286,7 +281,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
 
     if (error->kind() == CallError::Kind::timeout) {
       ++stats_.failed;
-      throw RpcError::timed_out(method_name(method) + ": " + error->what());
+      throw RpcError::timed_out(tl::schema::name_of(method) + ": " + error->what());
     }
     if (error->kind() == CallError::Kind::cancelled) {
       ++stats_.failed;

@@ -75,7 +75,6 @@ class AccountPool::Queued {
   Queued(AccountPool& pool, const LeaseRequest& request, asio::any_io_executor executor)
       : waiter{&pool, &request, asio::steady_timer(std::move(executor)), std::nullopt, {}, false} {
     where_ = pool.waiters_.insert(pool.waiters_.end(), &waiter);
-    pool.counters_.waiters = pool.waiters_.size();
   }
   Queued(const Queued&) = delete;
   Queued& operator=(const Queued&) = delete;
@@ -83,7 +82,6 @@ class AccountPool::Queued {
     AccountPool* pool = waiter.pool;
     if (!pool) return;
     pool->waiters_.erase(where_);
-    pool->counters_.waiters = pool->waiters_.size();
     if (waiter.granted && !taken_) pool->released(*waiter.granted);
   }
   AccountLease take(std::string method) {

@@ -72,7 +72,7 @@ struct PoolCounters {
   std::uint64_t granted = 0, waited = 0, probes = 0;
   std::uint64_t refused_exhausted = 0, refused_deadline = 0, refused_no_usable = 0, refused_flood_waited = 0;
   std::uint64_t quarantines = 0, retirements = 0, flood_waits = 0;
-  std::uint64_t waiters = 0;  // waiting right now
+  std::uint64_t waiters = 0;  // waiting right now (filled in by counters())
 };
 
 struct AccountStatus {
@@ -96,10 +96,8 @@ class AccountLease {
   AccountLease& operator=(const AccountLease&) = delete;
   ~AccountLease() { release(); }
 
-  explicit operator bool() const noexcept { return pool_ != nullptr; }
   std::size_t account() const noexcept { return account_; }
   const std::string& name() const;
-  const std::string& method() const noexcept { return method_; }
 
   // How the request went; latency is counted from the grant. Each ends nothing: release() still gives it back.
   void succeeded();
@@ -137,7 +135,11 @@ class AccountPool {
   const std::string& name(std::size_t account) const { return accounts_.at(account).name; }
   std::optional<std::size_t> find(std::string_view name) const;
   AccountStatus status(std::size_t account) const;
-  const PoolCounters& counters() const noexcept { return counters_; }
+  PoolCounters counters() const noexcept {
+    PoolCounters c = counters_;
+    c.waiters = waiters_.size();
+    return c;
+  }
   // Leases out right now, over all accounts.
   int in_flight() const noexcept;
 

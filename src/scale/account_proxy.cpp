@@ -29,33 +29,23 @@ bool AccountProxySource::failed(std::size_t id, const net::DialError& error) {
   return blame(error) == Blame::proxy && pool_.usable_besides(id);
 }
 
-asio::awaitable<std::size_t> check_banned_proxies_once(ProxyPool& pool, net::Endpoint target,
-                                                       std::chrono::milliseconds timeout) {
-  const auto executor = co_await asio::this_coro::executor;
-  std::size_t passed = 0;
-  for (const std::size_t proxy : pool.due_for_check(Clock::now())) {
-    bool ok = false;
-    try {
-      auto socket = co_await net::dial_route(executor, pool.url(proxy), target, timeout);
-      ok = true;
-    } catch (const net::DialError& e) {
-      // A proxy that reaches no DC is as useless as a dead one while the check runs.
-      obs::log(obs::Level::info, "proxy", "health check of " + pool.url(proxy).redacted() + " failed: " + e.what());
-    }
-    pool.on_check(proxy, ok, Clock::now());
-    if (ok) {
-      ++passed;
-      obs::log(obs::Level::info, "proxy", "proxy " + pool.url(proxy).redacted() + " passed its health check");
-    }
-  }
-  co_return passed;
-}
-
 asio::awaitable<void> check_banned_proxies(ProxyPool& pool, net::Endpoint target, std::chrono::milliseconds period,
                                            std::chrono::milliseconds timeout) {
+  const auto executor = co_await asio::this_coro::executor;
   for (;;) {
     co_await client::sleep_for(period);
-    co_await check_banned_proxies_once(pool, target, timeout);
+    for (const std::size_t proxy : pool.due_for_check(Clock::now())) {
+      bool ok = false;
+      try {
+        auto socket = co_await net::dial_route(executor, pool.url(proxy), target, timeout);
+        ok = true;
+      } catch (const net::DialError& e) {
+        // A proxy that reaches no DC is as useless as a dead one while the check runs.
+        obs::log(obs::Level::info, "proxy", "health check of " + pool.url(proxy).redacted() + " failed: " + e.what());
+      }
+      pool.on_check(proxy, ok, Clock::now());
+      if (ok) obs::log(obs::Level::info, "proxy", "proxy " + pool.url(proxy).redacted() + " passed its health check");
+    }
   }
 }
 

@@ -39,8 +39,4 @@ class AccountProxySource : public client::ProxySource {
 boost::asio::awaitable<void> check_banned_proxies(ProxyPool& pool, net::Endpoint target,
                                                   std::chrono::milliseconds period,
                                                   std::chrono::milliseconds timeout);
-// One round of the same, for tests and for callers with their own schedule. Returns how many checks passed.
-boost::asio::awaitable<std::size_t> check_banned_proxies_once(ProxyPool& pool, net::Endpoint target,
-                                                              std::chrono::milliseconds timeout);
-
 }  // namespace mtpipe::scale

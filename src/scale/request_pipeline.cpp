@@ -14,12 +14,6 @@ using mtproto::CallError;
 
 namespace {
 
-std::string method_of(std::span<const std::uint8_t> query) {
-  const std::uint32_t id = mtproto::session::constructor_of(query);
-  const auto* entry = tl::schema::find(id);
-  return entry ? std::string(entry->name) : "method#" + std::to_string(id);
-}
-
 // What a failed attempt says about the account that made it, and whether another account may try.
 enum class Verdict : std::uint8_t {
   final,         // about the request itself (a bad argument, a private channel): the account is fine
@@ -46,7 +40,7 @@ RequestPipeline::RequestPipeline(AccountPool& pool, std::vector<client::Client*>
 
 asio::awaitable<std::vector<std::uint8_t>> RequestPipeline::call(std::vector<std::uint8_t> query,
                                                                  RequestOptions options, RequestTrace* trace) {
-  const std::string method = method_of(query);
+  const std::string method = tl::schema::name_of(mtproto::session::constructor_of(query));
   const auto deadline = Clock::now() + options.timeout.value_or(options_.request_timeout);
   std::optional<std::size_t> only;
   if (options.account) {

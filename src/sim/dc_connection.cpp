@@ -251,8 +251,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   void send_answer(ServerSession& session, const std::shared_ptr<KeyEntry>& entry, std::int64_t msg_id, ApiAnswer a,
                    std::int64_t user_id, std::chrono::milliseconds delay) {
     if (delay.count() == 0) return reply(session, msg_id, a);
-    const std::uint64_t id = ++delayed_count_;
-    if (user_id != 0) delayed_.emplace(id, user_id);
+    const std::uint64_t id = user_id != 0 ? ++last_delayed_id_ : 0;  // 0: no account's in-flight count to end
+    if (id != 0) delayed_.emplace(id, user_id);
     auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor(), delay);
     timer->async_wait([self = shared_from_this(), timer, entry, session_id = session.session_id(), msg_id,
                        a = std::move(a), id](error_code) {
@@ -341,7 +341,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     if (dc_ != nullptr) dc_->world->detach(this);
     // Answers still delayed will never reach the client, which re-sends the queries on its next connection: they
     // are in flight no more, or the sim would count them twice until their timers ran.
-    while (!delayed_.empty()) end_in_flight(delayed_.begin()->first);
+    for (const auto& [id, user_id] : delayed_) dc_->world->query_answered(user_id);
+    delayed_.clear();
     closing_ = true;
     error_code ignored;
     socket_.close(ignored);
@@ -364,7 +365,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   bool writing_ = false;
   std::optional<std::minstd_rand> latency_rng_;  // drawn only for a --latency range
   std::map<std::uint64_t, std::int64_t> delayed_;  // delayed answers of logged-in accounts not sent yet -> user id
-  std::uint64_t delayed_count_ = 0;
+  std::uint64_t last_delayed_id_ = 0;
   std::vector<mtproto::transport::Inbound> inbound_;
   std::vector<mtproto::session::ServerQuery> queries_;
   std::vector<std::uint8_t> out_, sending_, packet_, plain_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace mtpipe::tl::schema {
@@ -61,5 +62,10 @@ std::span<const std::uint16_t> ctor_list();
 const Entry* find(std::uint32_t id);
 const Entry* find(std::string_view name);
 const Type* find_type(std::string_view name);
+// The name of constructor or method `id` for messages and logs; "method#<id>" for one the schema does not know.
+inline std::string name_of(std::uint32_t id) {
+  const Entry* entry = find(id);
+  return entry ? std::string(entry->name) : "method#" + std::to_string(id);
+}
 
 }  // namespace mtpipe::tl::schema

@@ -37,7 +37,7 @@ Outcome failed_outcome(std::exception_ptr error) {
 
 LoadPlan self_calls(int concurrency, std::uint64_t requests) {
   LoadPlan plan;
-  plan.query = [](std::uint64_t) { return get_self_query(); };
+  plan.query = [query = get_self_query()](std::uint64_t) { return query; };  // parsed once, copied per request
   plan.requests = requests;
   plan.concurrency = concurrency;
   return plan;

@@ -33,7 +33,9 @@ std::uint64_t migrations(Container& container) {
 // Requests for every channel in turn, `count` of them, `concurrency` at a time.
 LoadPlan round_robin(const std::vector<sim::SeededChannel>& channels, std::uint64_t count, int concurrency) {
   LoadPlan plan;
-  plan.query = [channels](std::uint64_t i) { return broadcast_stats(channels[i % channels.size()]); };
+  std::vector<std::vector<std::uint8_t>> queries;  // built once, copied per request
+  for (const auto& channel : channels) queries.push_back(broadcast_stats(channel));
+  plan.query = [queries](std::uint64_t i) { return queries[i % queries.size()]; };
   plan.options = [channels](std::uint64_t i) {
     scale::RequestOptions o;
     o.channel_id = channels[i % channels.size()].id;

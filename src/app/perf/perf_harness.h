@@ -50,7 +50,6 @@ class SimStage {
   Settings settings() const;
   const std::vector<std::string>& accounts() const noexcept { return names_; }
   std::int32_t home_dc(std::size_t account) const { return home_dcs_.at(account); }
-  std::int64_t user_id(std::size_t account) const { return user_ids_.at(account); }
   // An MTProxy URL (the stage's dd secret) for a relay listening on `port`.
   net::ProxyUrl proxy_url(std::uint16_t port) const;
   std::uint16_t mtproxy_port() const { return server_->mtproxy_port(); }

@@ -65,8 +65,6 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
   return script;
 }
 
-std::string ms_text(std::chrono::milliseconds ttl) { return std::to_string(std::max<std::int64_t>(ttl.count(), 1)); }
-
 }  // namespace
 
 LeaseStore::LeaseStore(RedisClient& redis, std::string key_prefix) : redis_(redis), prefix_(std::move(key_prefix)) {}

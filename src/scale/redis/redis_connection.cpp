@@ -21,6 +21,10 @@ std::chrono::milliseconds time_left(steady_clock::time_point deadline) {
                   std::chrono::milliseconds(1));
 }
 
+std::string ms_text(std::chrono::milliseconds duration) {
+  return std::to_string(std::max<std::int64_t>(duration.count(), 1));
+}
+
 // One command waiting for its answer. The caller sleeps on `wake`, set to the command's deadline, and is woken
 // early by cancelling it. Shared with the queue: a caller that gave up (timeout, cancellation) leaves its entry
 // behind, marked abandoned, because the answer is still owed and must be read and dropped in its turn.

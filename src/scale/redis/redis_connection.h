@@ -40,6 +40,8 @@ struct RedisOptions {
 
 // What is left of `deadline` as a command timeout (at least 1 ms).
 std::chrono::milliseconds time_left(std::chrono::steady_clock::time_point deadline);
+// A duration as a script argument in whole milliseconds, at least 1 (Redis refuses a zero expiry).
+std::string ms_text(std::chrono::milliseconds duration);
 
 // Commands: see RedisCommands (command("GET", key), command_within(timeout, ...), command(vector)).
 class RedisConnection : public std::enable_shared_from_this<RedisConnection>, public RedisCommands<RedisConnection> {

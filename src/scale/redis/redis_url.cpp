@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "net/dial.h"
+
 namespace mtpipe::scale::redis {
 namespace {
 constexpr auto npos = std::string_view::npos;
@@ -138,10 +140,7 @@ RedisUrl parse_redis_url(std::string_view text) {
   }
 }
 
-std::string RedisUrl::address() const {
-  const std::string port_text = std::to_string(port);
-  return host.find(':') == std::string::npos ? host + ":" + port_text : "[" + host + "]:" + port_text;
-}
+std::string RedisUrl::address() const { return net::format_endpoint({host, port}); }
 
 std::string RedisUrl::to_string() const {
   std::string out = "redis://";

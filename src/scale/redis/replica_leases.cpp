@@ -29,13 +29,12 @@ asio::awaitable<void> ReplicaLeases::run() {
 
 asio::awaitable<void> ReplicaLeases::round() {
   ++counters_.rounds;
-  std::size_t live = 1;
+  std::size_t live = 0;
   bool reached = true;
   try {
     co_await store_.heartbeat(options_.replica, options_.ttl);
     co_await renew_all();
-    const auto replicas = co_await store_.live_replicas();
-    live = std::max<std::size_t>(1, replicas.size());
+    live = (co_await store_.live_replicas()).size();
   } catch (const RedisError& e) {
     reached = false;
     ++counters_.redis_errors;
@@ -51,7 +50,8 @@ asio::awaitable<void> ReplicaLeases::round() {
     for (const auto account : stale) drop(account, "its lease could not be renewed in time (Redis unreachable)");
     co_return;
   }
-  const std::size_t share = (pool_.size() + live - 1) / live;
+  if (options_.on_live_replicas) options_.on_live_replicas(std::max<std::size_t>(live, 1));
+  const std::size_t share = fair_share(pool_.size(), live);
   if (held_.size() < share) co_await take_share(share);
   if (held_.size() > share) co_await hand_back_extras(share);
 }

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ namespace mtpipe::scale::redis {
 struct ReplicaLeaseOptions {
   std::string replica;                     // MTPIPE_REPLICA_ID: unique among live replicas
   std::chrono::milliseconds ttl{10'000};   // MTPIPE_LEASE_TTL_MS
+  // Told the live replicas (at least 1) after every round that reached Redis: what shares the global rate
+  // when Redis is gone (SharedRateGate::set_replicas).
+  std::function<void(std::size_t)> on_live_replicas;
 };
 
 struct ReplicaLeaseCounters {
@@ -44,7 +48,6 @@ class ReplicaLeases {
   std::chrono::milliseconds period() const noexcept;
   std::size_t held() const noexcept { return held_.size(); }
   bool holds(std::size_t account) const { return held_.contains(account); }
-  std::int64_t token(std::size_t account) const { return held_.at(account).token; }
   const ReplicaLeaseCounters& counters() const noexcept { return counters_; }
 
  private:

@@ -53,7 +53,7 @@ SharedProxyHealth::SharedProxyHealth(RedisClient& redis, std::string key_prefix)
 asio::awaitable<void> SharedProxyHealth::ban(std::string proxy_name, std::chrono::milliseconds duration,
                                              std::string reason) {
   const std::vector<std::string> keys{bans_key(), reasons_key()},
-      args{proxy_name, std::to_string(std::max<std::int64_t>(duration.count(), 1)), reason};
+      args{proxy_name, ms_text(duration), reason};
   co_await redis_.eval(ban_script(), keys, args);
 }
 
