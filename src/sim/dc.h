@@ -18,6 +18,7 @@ struct DcStats {
   std::atomic<std::uint64_t> bad_server_salts{0}, bad_msg_notifications{0}, transport_errors{0}, refused_packets{0};
   std::atomic<std::uint64_t> auth_key_duplicated{0};  // queries answered 406 AUTH_KEY_DUPLICATED
   std::atomic<std::uint64_t> connections_killed{0};   // closed instead of answering (--kill-every)
+  std::atomic<std::uint64_t> ping_timeouts{0};  // closed: no ping within the ping_delay_disconnect delay
 };
 
 // What every connection of one DC shares. Connections on several worker threads read it concurrently: all

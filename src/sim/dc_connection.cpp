@@ -43,7 +43,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
                std::function<Dc*(std::int32_t)> find_dc)
       : socket_(std::move(socket)), fd_(socket_.native_handle()), codec_(crypto::system_rng(), secrets),
         find_dc_(std::move(find_dc)),
-        disconnect_timer_(socket_.get_executor()) {
+        disconnect_timer_(socket_.get_executor()), push_audit_timer_(socket_.get_executor()) {
     if (dc != nullptr) attach(*dc);
   }
 
@@ -66,6 +66,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     }
     if (dc_ != nullptr) --dc_->stats.open_connections;
     disconnect_timer_.cancel();
+    push_audit_timer_.cancel();
     close_socket();
   }
 
@@ -168,7 +169,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     const bool existed = slot != nullptr;
     if (!existed)
       slot = std::make_unique<ServerSession>(entry->state, session_id, crypto::system_rng(), mtproto::system_clock(),
-                                             dc_->options->faults.session);
+                                             dc_->options->faults.session, push_policy());
     ServerSession& session = *slot;
     if (existed && (bound_key_ != key_id || bound_session_ != session_id)) {
       // The session arrives over a new connection: what the client did not acknowledge goes out again.
@@ -187,7 +188,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     for (const auto& q : queries_) answer(session, entry, q);
     for (const auto& [req_msg_id, target] : signals.destroy_session) destroy_session(*entry, session, target);
     if (signals.disconnect_delay_s) arm_disconnect(*signals.disconnect_delay_s);
-    while (session.next_packet(packet_)) codec_.encode(packet_, out_);
+    encode_output(session, before);
   }
 
   // Tells the world which key and session this connection carries (for pushes and AUTH_KEY_DUPLICATED); only
@@ -290,8 +291,52 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
     deliver(*entry, bound_session_, [&](ServerSession& s) { s.push(updates); });
   }
 
-  // Outside the read loop (a push, a delayed answer): lets `fill` queue messages in session `session_id` of
-  // `entry` under the key's lock, encodes them for this connection and writes them out.
+  mtproto::session::PushPolicy push_policy() const {
+    constexpr std::int64_t kNsPerMs = 1'000'000;
+    return {dc_->options->push_resend_after_ms * kNsPerMs, dc_->options->push_ack_late_after_ms * kNsPerMs};
+  }
+
+  // Applies the bound session's PushPolicy at `due_ns` (unix ns; unless a check comes sooner already). Each check
+  // asks for the next, until no update waits for its ack.
+  void audit_pushes_at(std::int64_t due_ns) {
+    const auto at = std::chrono::steady_clock::now() + std::chrono::nanoseconds(due_ns - mtproto::system_clock().unix_ns());
+    if (push_audit_armed_ && push_audit_timer_.expiry() <= at) return;
+    push_audit_armed_ = true;
+    push_audit_timer_.expires_at(at);
+    push_audit_timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec) return;
+      self->push_audit_armed_ = false;
+      if (self->closing_ || self->bound_key_ == 0) return;
+      if (const auto entry = self->dc_->keys.find(self->bound_key_))
+        self->deliver(*entry, self->bound_session_, [](ServerSession&) {});
+    });
+  }
+
+  // Encodes what `session` (locked by the caller) has queued for this connection, re-sends included: updates just
+  // sent, or sent before and still unacknowledged, fall due later (late, or for a re-send), and those due now
+  // are queued again at once. Reports to the world what happened to pushes since the stats were `before`.
+  void encode_output(ServerSession& session, const mtproto::session::ServerSessionStats& before) {
+    while (session.next_packet(packet_)) codec_.encode(packet_, out_);
+    const std::int64_t next_due_ns = session.audit_pushes();
+    while (session.next_packet(packet_)) codec_.encode(packet_, out_);
+    report_push_acks(before, session.stats());
+    if (next_due_ns != 0) audit_pushes_at(next_due_ns);
+  }
+
+  // Tells the world what the session's pushed updates went through since `before`.
+  void report_push_acks(const mtproto::session::ServerSessionStats& before,
+                        const mtproto::session::ServerSessionStats& after) {
+    const PushAcks seen{after.pushes - before.pushes, after.pushes_acked - before.pushes_acked,
+                        after.pushes_resent - before.pushes_resent, after.pushes_late - before.pushes_late,
+                        after.longest_push_wait_ns / 1'000'000};
+    if (seen.pushed == 0 && seen.acked == 0 && seen.resent == 0 && seen.late == 0 &&
+        after.longest_push_wait_ns == before.longest_push_wait_ns)
+      return;
+    dc_->world->count_push_acks(seen);
+  }
+
+  // Outside the read loop (a push, a delayed answer, a push audit): lets `fill` queue messages in session
+  // `session_id` of `entry` under the key's lock, encodes them for this connection and writes them out.
   template <class Fill>
   void deliver(KeyEntry& entry, std::int64_t session_id, const Fill& fill) {
     if (closing_) return;
@@ -299,8 +344,10 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
       const std::lock_guard lock(entry.mutex);
       const auto it = entry.sessions.find(session_id);
       if (it == entry.sessions.end()) return;
-      fill(*it->second);
-      while (it->second->next_packet(packet_)) codec_.encode(packet_, out_);
+      ServerSession& session = *it->second;
+      const auto before = session.stats();
+      fill(session);
+      encode_output(session, before);
     }
     if (writing_) return;  // the running drain picks it up
     asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> {
@@ -330,7 +377,9 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   void arm_disconnect(std::int32_t seconds) {
     disconnect_timer_.expires_after(std::chrono::seconds(std::max(seconds, 1)));
     disconnect_timer_.async_wait([self = shared_from_this()](error_code ec) {
-      if (ec) return;
+      if (ec || self->closing_) return;
+      ++self->dc_->stats.ping_timeouts;
+      self->debug("closing: no ping within the delay the client set");
       self->close_socket();
     });
   }
@@ -357,6 +406,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
   std::function<Dc*(std::int32_t)> find_dc_;
   std::optional<mtproto::handshake::ServerHandshake> handshake_;
   asio::steady_timer disconnect_timer_;
+  asio::steady_timer push_audit_timer_;  // the next time a pushed update of the bound session falls due
+  bool push_audit_armed_ = false;
   std::uint64_t bound_key_ = 0;  // the auth key and session this connection carried last
   std::int64_t bound_session_ = 0;
   KeyRef key_ref_;  // what the world was told last

@@ -74,6 +74,11 @@ struct SimOptions {
   // stays as it was (every such call is counted either way).
   bool flood_penalty = false;
   Latency latency;
+  // Updates a client has not acknowledged this long after they were last sent go out again, under their own
+  // msg_id inside a container (0: only when the session moves to another connection). An update unacknowledged
+  // for longer than `push_ack_late_after_ms` counts as late in the stats (docs/SIM.md "Pushed updates").
+  std::int32_t push_resend_after_ms = 10'000;
+  std::int32_t push_ack_late_after_ms = 1'000;
   // Where to write every counter as JSON (each second while running and once more on SIGTERM/SIGINT); empty:
   // nowhere. Read by `mtpipe sim` (app/sim_command.cpp), not by the server itself.
   std::string stats_file;

@@ -52,6 +52,7 @@ void dcs_array(tl::json::Writer& w, std::span<const std::unique_ptr<Dc>> dcs) {
         {"refused_packets", s.refused_packets.load()},
         {"auth_key_duplicated", s.auth_key_duplicated.load()},
         {"connections_killed", s.connections_killed.load()},
+        {"ping_timeouts", s.ping_timeouts.load()},
     };
     w.begin_object();
     integers(w, fields);
@@ -114,6 +115,16 @@ std::string stats_json(std::span<const std::unique_ptr<Dc>> dcs, const World& wo
   users_array(w, world, load);
   w.key("methods");
   by_method(w, load.methods);
+  w.key("max_live_sessions_per_key");
+  w.integer(static_cast<std::int64_t>(world.max_live_sessions_per_key()));
+  const PushAcks acks = world.push_acks();
+  w.key("pushes");
+  w.begin_object();
+  const std::pair<const char*, std::uint64_t> pushes[] = {
+      {"pushed", acks.pushed}, {"acked", acks.acked}, {"resent", acks.resent}, {"late", acks.late},
+      {"longest_wait_ms", static_cast<std::uint64_t>(acks.longest_wait_ms)}};
+  integers(w, pushes);
+  w.end_object();
   // [[unix second, API queries], ...] in time order: a reader sums any window it likes.
   w.key("requests_per_second");
   w.begin_array();

@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "crypto/bytes.h"
@@ -210,6 +211,7 @@ std::variant<AccountProfile, WorldError> World::import_authorization(const KeyRe
 void World::authorize_locked(const KeyRef& key, std::int64_t user_id, bool imported) {
   authorizations_[key] = Authorization{user_id, false, imported};
   awaiting_password_.erase(key);
+  count_live_sessions_locked(key);  // the key may already be carried by several connections
 }
 
 std::optional<Authorization> World::authorization(const KeyRef& key) const {
@@ -305,6 +307,25 @@ LoadSnapshot World::load() const {
   return load_.counters();
 }
 
+PushAcks& PushAcks::operator+=(const PushAcks& o) noexcept {
+  pushed += o.pushed;
+  acked += o.acked;
+  resent += o.resent;
+  late += o.late;
+  longest_wait_ms = std::max(longest_wait_ms, o.longest_wait_ms);
+  return *this;
+}
+
+void World::count_push_acks(const PushAcks& seen) {
+  const std::lock_guard lock(mutex_);
+  push_acks_ += seen;
+}
+
+PushAcks World::push_acks() const {
+  const std::lock_guard lock(mutex_);
+  return push_acks_;
+}
+
 void World::attach(const void* connection, const KeyRef& key, std::int64_t session, std::weak_ptr<PushTarget> target) {
   const std::lock_guard lock(mutex_);
   auto [it, added] = live_.try_emplace(connection);
@@ -313,6 +334,24 @@ void World::attach(const void* connection, const KeyRef& key, std::int64_t sessi
   if (!added) unindex_locked(connection, self.key);
   self = LiveConnection{key, session, ++next_order_, std::move(target)};
   live_by_key_.emplace(key, connection);
+  count_live_sessions_locked(key);
+}
+
+void World::count_live_sessions_locked(const KeyRef& key) {
+  if (!authorizations_.contains(key)) return;
+  std::set<std::int64_t> sessions;
+  const auto [first, last] = live_by_key_.equal_range(key);
+  for (auto i = first; i != last; ++i) {
+    const LiveConnection& c = live_.at(i->second);
+    const auto target = c.target.lock();
+    if (target != nullptr && !target->peer_closed()) sessions.insert(c.session);
+  }
+  max_live_sessions_per_key_ = std::max(max_live_sessions_per_key_, sessions.size());
+}
+
+std::size_t World::max_live_sessions_per_key() const {
+  const std::lock_guard lock(mutex_);
+  return max_live_sessions_per_key_;
 }
 
 bool World::duplicated(const void* connection) const {

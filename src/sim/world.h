@@ -53,6 +53,16 @@ struct PasswordChallenge {
   std::int64_t srp_id = 0;
 };
 
+// How the clients acknowledged the updates pushed to them (docs/SIM.md "Pushed updates"), over the whole run.
+struct PushAcks {
+  std::uint64_t pushed = 0;  // updates sent (each once, re-sends apart)
+  std::uint64_t acked = 0;
+  std::uint64_t resent = 0;  // re-sends for want of an ack
+  std::uint64_t late = 0;    // unacknowledged for longer than SimOptions::push_ack_late_after_ms (each once)
+  std::int64_t longest_wait_ms = 0;  // the longest an update waited for its ack (or, unacknowledged, was seen waiting)
+  PushAcks& operator+=(const PushAcks& o) noexcept;
+};
+
 // Why a login step failed: an RPC error as the DC sends it.
 struct WorldError {
   std::int32_t code = 0;
@@ -123,6 +133,10 @@ class World {
   std::map<std::int64_t, std::uint64_t> current_in_flight() const;
   // Every load counter: per user and method, per method, per second.
   LoadSnapshot load() const;
+  // What a connection saw of its sessions' pushed updates since it last reported (longest_wait_ms: the longest
+  // it saw); push_acks() sums them.
+  void count_push_acks(const PushAcks& seen);
+  PushAcks push_acks() const;
 
   // --- live connections (pushes and AUTH_KEY_DUPLICATED)
   // A connection carries `session` of `key` from now on.
@@ -132,6 +146,10 @@ class World {
   // the capacity test run thousands of sessions on one key).
   bool duplicated(const void* connection) const;
   void detach(const void* connection);
+  // The referee of "one account is driven from one place at a time": over the run, the most distinct session
+  // ids that live connections carried at once on one auth key logged in as a user. A connection whose client
+  // already hung up does not count (the same rule as AUTH_KEY_DUPLICATED); keys not logged in are not counted.
+  std::size_t max_live_sessions_per_key() const;
 
  private:
   struct Account;
@@ -146,6 +164,7 @@ class World {
   Account& account_locked(const AccountProfile& profile);
   void authorize_locked(const KeyRef& key, std::int64_t user_id, bool imported);
   void unindex_locked(const void* connection, const KeyRef& key);
+  void count_live_sessions_locked(const KeyRef& key);
 
   const Cluster& cluster_;
   const SimOptions& options_;
@@ -170,6 +189,8 @@ class World {
   std::unordered_map<const void*, LiveConnection> live_;
   std::multimap<KeyRef, const void*> live_by_key_;
   std::uint64_t next_order_ = 0;
+  std::size_t max_live_sessions_per_key_ = 0;
+  PushAcks push_acks_;
   std::optional<std::int32_t> network_dc_;
 };
 

@@ -37,6 +37,15 @@ class ChaosRelay {
     stop_accepting();
     for (auto& p : pairs_) p->close();
   }
+  // The connections open now go silent both ways: bytes are read and dropped, the sockets stay open (no FIN, no
+  // RST), as when a path dies without either end hearing of it. New connections pass.
+  void silence_open() {
+    for (auto& p : pairs_) p->silent = true;
+  }
+  // The connections open now are closed on both sides; new ones are still taken.
+  void cut_open() {
+    for (auto& p : pairs_) p->close();
+  }
   // Takes no more connections; those open stay as they are.
   void stop_accepting() {
     boost::system::error_code ignored;
@@ -48,6 +57,7 @@ class ChaosRelay {
   struct Pair {
     explicit Pair(boost::asio::io_context& io) : client(io), server(io) {}
     tcp::socket client, server;
+    bool silent = false;
     void close() {
       boost::system::error_code ignored;
       client.close(ignored);
@@ -97,6 +107,7 @@ class ChaosRelay {
         ++kills_;
         break;
       }
+      if (pair->silent) continue;
       co_await boost::asio::async_write(out, boost::asio::buffer(buffer.data(), n), boost::asio::redirect_error(boost::asio::use_awaitable, ec));
       if (ec) break;
     }

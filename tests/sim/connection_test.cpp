@@ -7,7 +7,13 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
 
+#include "mtproto/handshake/server_handshake.h"
+#include "mtproto/transport/server_codec.h"
 #include "sim_fixture.h"
 #include "tl/api.h"
 
@@ -51,6 +57,60 @@ std::shared_ptr<mtproto::Connection> started_on_silent(asio::io_context& io, con
   auto connection = to_silent(io, silent, sim.options({Framing::intermediate, false}));
   run(io, connection->start(testing::made_up_key(key_id)));
   return connection;
+}
+
+// A DC that makes keys on the test's own event loop and, before its last answer (dh_gen_ok), stalls that loop until
+// `stall_until`: when the loop runs again, the client's last handshake step and its watchdog's deadline are
+// ready in the same turn.
+struct StallingHandshakeServer {
+  explicit StallingHandshakeServer(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {
+    asio::co_spawn(io, serve(), asio::detached);
+  }
+  asio::awaitable<void> serve() {
+    auto socket = co_await acceptor.async_accept(asio::use_awaitable);
+    mtproto::transport::ServerCodec codec(crypto::system_rng());
+    mtproto::handshake::ServerHandshake handshake(
+        std::make_shared<const mtproto::handshake::ServerConfig>(std::vector{testing::sim_key()}, 2, false),
+        crypto::system_rng(), mtproto::system_clock());
+    std::vector<std::uint8_t> buffer(16 * 1024), out;
+    std::vector<mtproto::transport::Inbound> inbound;
+    for (;;) {
+      boost::system::error_code ec;
+      const auto n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      inbound.clear();
+      codec.feed({buffer.data(), n}, inbound);
+      for (const auto& in : inbound) {
+        const auto reply = handshake.on_packet(in.payload);
+        out.clear();
+        codec.encode(reply.packet, out);
+        // The stall is the fault under test (a loop too busy to see a timer in time), not a wait for anything.
+        if (reply.kind == mtproto::handshake::ServerReply::Kind::done) std::this_thread::sleep_until(stall_until);
+        asio::write(socket, asio::buffer(out));  // blocking: the bytes wait in the client's socket
+      }
+    }
+  }
+  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+  asio::ip::tcp::acceptor acceptor;
+  std::chrono::steady_clock::time_point stall_until;
+};
+
+TEST(Connection, AHandshakeDeadlineDueInTheTurnOfItsLastStepLeavesTheConnectionAlone) {
+  asio::io_context io;
+  StallingHandshakeServer server(io);
+  mtproto::ConnectionOptions o;
+  o.transport = {Framing::intermediate, false};
+  o.handshake.server_keys.push_back(testing::sim_key().public_key());
+  o.handshake.dc = 2;
+  o.handshake_timeout = 3s;  // room for the steps before the last one, even on a slow machine
+  auto socket = run(io, net::dial(io.get_executor(), {"127.0.0.1", server.port()}, 5s));
+  auto connection = mtproto::Connection::create(std::move(socket), o, crypto::system_rng(), mtproto::system_clock());
+  server.stall_until = std::chrono::steady_clock::now() + o.handshake_timeout + 200ms;
+  run(io, connection->start());
+  io.restart();
+  io.poll();  // whatever else was ready in that turn (the watchdog's handler) runs now
+  EXPECT_TRUE(connection->open()) << connection->close_reason();
+  connection->close();
 }
 
 TEST(Connection, HandshakeWithASilentServerEndsAtItsTimeout) {

@@ -43,6 +43,21 @@ T run(asio::io_context& io, asio::awaitable<T> task) {
   return std::move(*value);
 }
 
+// Runs `io` until `done()` holds, checking it after each handler and at least every 20 ms (for state other
+// threads change, like the sim's counters). False when `guard` passed first: the guard only keeps a failing test
+// from hanging, it is no expectation about time.
+template <class Done>
+bool run_until(asio::io_context& io, Done done, std::chrono::steady_clock::duration guard = std::chrono::seconds(60)) {
+  const auto give_up = std::chrono::steady_clock::now() + guard;
+  io.restart();
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    if (io.stopped()) io.restart();
+    io.run_one_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 // The kind of CallError an exception_ptr holds; nullopt for no error or another exception.
 inline std::optional<mtproto::CallError::Kind> call_error_kind(std::exception_ptr e) {
   try {

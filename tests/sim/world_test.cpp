@@ -129,6 +129,28 @@ TEST(World, SameLoggedInKeyWithAnotherSessionIsDuplicated) {
   second->close();
 }
 
+// The referee of "one account driven from one place": an honest reconnect (the old connection closed first) keeps
+// the count at one session per key, a second place raises it to two.
+TEST(World, CountsTheMostLiveSessionsALoggedInKeyCarriedAtOnce) {
+  SimFixture sim;
+  asio::io_context io;
+  auto first = logged_in(sim, io, kPhone, 2);
+  EXPECT_EQ(sim.server().world().max_live_sessions_per_key(), 1u);
+  const auto key = first->session()->resume_state();
+  first->close();
+  auto second = sim.dial(io, sim.options(plain_intermediate()));
+  run(io, second->start(key));
+  EXPECT_EQ(rpc_error_of(io, *second, get_self()), "") << "a reconnect with a new session";
+  EXPECT_EQ(sim.server().world().max_live_sessions_per_key(), 1u);
+  auto third = sim.dial(io, sim.options(plain_intermediate()));
+  run(io, third->start(key));
+  EXPECT_EQ(rpc_error_of(io, *third, get_self()), "406 AUTH_KEY_DUPLICATED");
+  EXPECT_EQ(sim.server().world().max_live_sessions_per_key(), 2u);
+  EXPECT_NE(sim.server().stats_json().find("\"max_live_sessions_per_key\":2"), std::string::npos);
+  second->close();
+  third->close();
+}
+
 api::upload::getFile file_part(std::int64_t id) { return sim::synthetic_file_request(id, 0, 4096); }
 
 TEST(World, FileMigrateForFilesStoredOnAnotherDc) {

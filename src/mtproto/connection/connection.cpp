@@ -2,11 +2,14 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <utility>
 
+#include "mtproto/connection/deadline_guard.h"
 #include "mtproto/error.h"
 #include "mtproto/handshake/temp_key_binding.h"
 #include "mtproto/plain_message.h"
@@ -55,9 +58,13 @@ std::shared_ptr<Connection> Connection::create(Socket socket, ConnectionOptions 
 
 Connection::Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock)
     : socket_(std::move(socket)), options_(std::move(options)), rng_(rng), clock_(clock),
-      codec_(options_.transport, rng, options_.proxy, options_.proxy_dc), deadline_timer_(socket_.get_executor()) {}
+      codec_(options_.transport, rng, options_.proxy, options_.proxy_dc), deadline_timer_(socket_.get_executor()),
+      keepalive_timer_(socket_.get_executor()), ack_timer_(socket_.get_executor()) {}
 
-Connection::~Connection() { close("connection destroyed"); }
+Connection::~Connection() {
+  on_close_ = nullptr;  // nobody may be told about an object that is going away
+  close("connection destroyed");
+}
 
 const ConnectionStats& Connection::stats() noexcept {
   if (session_) stats_.session = session_->stats();
@@ -70,20 +77,13 @@ asio::awaitable<void> Connection::write_bytes(std::vector<std::uint8_t>& bytes) 
 }
 
 asio::awaitable<HandshakeResult> Connection::run_handshake() {
-  // A watchdog closes the socket when the handshake overruns; the pending read then fails.
-  asio::steady_timer watchdog(socket_.get_executor());
-  watchdog.expires_after(options_.handshake_timeout);
-  bool timed_out = false;
-  watchdog.async_wait([this, &timed_out](error_code ec) {
-    if (ec) return;
-    timed_out = true;
+  // A watchdog cancels the socket's operations when the handshake overruns; the pending read then fails. Its
+  // state is not in this frame: a deadline that passes in the same turn as the last step finds the guard
+  // disarmed, and cancels no read of the connection that goes on.
+  DeadlineGuard watchdog(socket_.get_executor(), std::chrono::steady_clock::now() + options_.handshake_timeout, [this] {
     error_code ignored;
     socket_.cancel(ignored);
   });
-  struct CancelOnExit {
-    asio::steady_timer& t;
-    ~CancelOnExit() { t.cancel(); }
-  } cancel_on_exit{watchdog};
 
   const auto started = std::chrono::steady_clock::now();
   auto handshake_options = options_.handshake;
@@ -97,6 +97,7 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
     for (;;) {
       co_await read_inbound();
       for (auto& in : inbound_) {
+        throw_if_transport_error(in);
         if (in.kind != transport::Inbound::Kind::packet) continue;
         auto step = hs.on_packet(in.payload);
         if (step.done()) {
@@ -109,8 +110,9 @@ asio::awaitable<HandshakeResult> Connection::run_handshake() {
       }
     }
   } catch (const boost::system::system_error&) {
-    if (timed_out) throw CallError(CallError::Kind::timeout, "handshake took longer than " +
-                                                                 std::to_string(options_.handshake_timeout.count()) + " ms");
+    if (watchdog.expired())
+      throw CallError(CallError::Kind::timeout,
+                      "handshake took longer than " + std::to_string(options_.handshake_timeout.count()) + " ms");
     throw;
   }
 }
@@ -121,13 +123,14 @@ asio::awaitable<void> Connection::read_inbound() {
   stats_.bytes_received += n;
   inbound_.clear();
   codec_.feed({read_buffer_.data(), n}, inbound_);
-  for (const auto& in : inbound_)
-    if (in.kind == transport::Inbound::Kind::transport_error) {
-      transport_error_ = in.error_code;
-      throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
-    }
   // A full buffer means a big answer is streaming in: read it in fewer, larger pieces.
   if (n == read_buffer_.size() && read_buffer_.size() < kMaxReadBuffer) read_buffer_.resize(read_buffer_.size() * 2);
+}
+
+void Connection::throw_if_transport_error(const transport::Inbound& in) {
+  if (in.kind != transport::Inbound::Kind::transport_error) return;
+  transport_error_ = in.error_code;
+  throw ProtocolError(Refusal::transport_error, transport_error_text(in.error_code));
 }
 
 void Connection::close_refused(const ProtocolError& e) {
@@ -160,6 +163,8 @@ asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult
   }
   asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
   kick_writer();
+  next_ping_at_ = std::chrono::steady_clock::now() + options_.keepalive.ping_interval;
+  schedule_keepalive();
   if (options_.pfs && !key) co_await bind_temp_key(result);
   co_return result;
 }
@@ -267,18 +272,95 @@ asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> /*keep_a
     while (!closed_) {
       co_await read_inbound();
       events_.clear();
+      // A packet that is refused ends the connection, but what the packets before it in the same read said was
+      // accepted and is delivered first: their callers get their answers. A refused packet's own events (from
+      // its messages before the bad one) are not.
+      std::optional<ProtocolError> refused;
       for (auto& in : inbound_) {
-        if (in.kind == transport::Inbound::Kind::packet) session_->receive(in.payload, events_);
+        const std::size_t accepted = events_.size();
+        try {
+          throw_if_transport_error(in);
+          if (in.kind == transport::Inbound::Kind::packet) session_->receive(in.payload, events_);
+        } catch (const ProtocolError& e) {
+          events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(accepted), events_.end());
+          refused = e;
+          break;
+        }
         if (in.kind == transport::Inbound::Kind::quick_ack) ++stats_.quick_acks_received;
       }
       deliver(events_);
+      if (refused) throw *refused;
       kick_writer();
+      arm_ack_timer();
     }
   } catch (const ProtocolError& e) {
     close_refused(e);
   } catch (const std::exception& e) {
     close(e.what());
   }
+}
+
+void Connection::schedule_keepalive() {
+  const auto& k = options_.keepalive;
+  auto at = std::chrono::steady_clock::time_point::max();
+  if (k.ping_interval.count() > 0) at = next_ping_at_;
+  if (unanswered_since_) at = std::min(at, *unanswered_since_ + k.pong_timeout);
+  if (at == std::chrono::steady_clock::time_point::max()) return;
+  keepalive_timer_.expires_at(at);
+  keepalive_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    const auto self = weak.lock();
+    if (!self || ec == asio::error::operation_aborted || self->closed_) return;
+    self->keepalive_due();
+  });
+}
+
+void Connection::ping_now() {
+  if (closed_ || !session_) return;
+  send_ping(std::chrono::steady_clock::now());
+  schedule_keepalive();
+}
+
+void Connection::send_ping(std::chrono::steady_clock::time_point now) {
+  if (ping_ != 0) session_->cancel(ping_);  // only the newest ping's pong is awaited
+  tl::mt::ping_delay_disconnect ping;
+  ping.ping_id = next_ping_id_++;
+  ping.disconnect_delay = options_.keepalive.disconnect_delay_s;
+  ping_ = session_->send(tl::serialize(ping));
+  ++stats_.keepalive_pings;
+  if (!unanswered_since_) {
+    unanswered_since_ = now;
+    bytes_at_ping_ = stats_.bytes_received;
+  }
+  next_ping_at_ = now + options_.keepalive.ping_interval;
+  kick_writer();
+}
+
+void Connection::keepalive_due() {
+  const auto now = std::chrono::steady_clock::now();
+  // Any byte from the server since the first unanswered ping proves the path alive (a large answer may still be
+  // streaming in ahead of the pong).
+  if (unanswered_since_ && stats_.bytes_received != bytes_at_ping_) unanswered_since_.reset();
+  if (unanswered_since_ && now >= *unanswered_since_ + options_.keepalive.pong_timeout) {
+    close("no answer to a keep-alive ping within " + std::to_string(options_.keepalive.pong_timeout.count()) +
+          " ms: the server or the path to it is gone");
+    return;
+  }
+  if (options_.keepalive.ping_interval.count() > 0 && now >= next_ping_at_) send_ping(now);
+  schedule_keepalive();
+}
+
+void Connection::arm_ack_timer() {
+  if (ack_armed_ || closed_ || options_.ack_delay.count() <= 0 || !session_->owes_acks()) return;
+  ack_armed_ = true;
+  ack_timer_.expires_after(options_.ack_delay);
+  ack_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    const auto self = weak.lock();
+    if (!self || ec == asio::error::operation_aborted) return;
+    self->ack_armed_ = false;
+    if (self->closed_) return;
+    self->session_->flush_acks();
+    self->kick_writer();
+  });
 }
 
 void Connection::deliver(std::vector<session::SessionEvent>& events) {
@@ -322,7 +404,10 @@ void Connection::close(const std::string& reason) {
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
   deadline_timer_.cancel();
+  keepalive_timer_.cancel();
+  ack_timer_.cancel();
   fail_all(close_kind_, "connection closed: " + reason);
+  if (on_close_) asio::post(socket_.get_executor(), std::exchange(on_close_, nullptr));
 }
 
 }  // namespace mtpipe::mtproto

@@ -36,6 +36,17 @@ struct PfsOptions {
   std::int32_t temp_key_lifetime_s = 24 * 3600;
 };
 
+// Keep-alive (core.telegram.org/mtproto/service_messages): ping_delay_disconnect every `ping_interval`, asking the
+// server to close the connection `disconnect_delay_s` after the last ping unless another comes; the official
+// clients ping every 60 s with 75 s. A ping followed by nothing at all from the server (no pong, no other byte)
+// for `pong_timeout` means the peer or the path to it is gone without a FIN: the connection closes and its calls
+// fail with connection_lost, so the caller reconnects. A zero interval sends no pings.
+struct KeepAliveOptions {
+  std::chrono::milliseconds ping_interval{60'000};
+  std::int32_t disconnect_delay_s = 75;
+  std::chrono::milliseconds pong_timeout{15'000};
+};
+
 struct ConnectionOptions {
   transport::TransportSpec transport;
   std::optional<transport::MtproxySecret> proxy;  // the connection goes through an MTProxy with this secret
@@ -46,6 +57,11 @@ struct ConnectionOptions {
   std::optional<PfsOptions> pfs;
   // Ask the server to confirm each packet at the transport level (not possible on full transport).
   bool request_quick_acks = false;
+  KeepAliveOptions keepalive;
+  // Acks owed to the server leave at most this long after the message that needs one, even when no query comes
+  // to carry them (a connection that only receives updates): the server re-sends what stays unacknowledged.
+  // Zero: acks ride only on queries or leave when the session's ack threshold is reached.
+  std::chrono::milliseconds ack_delay{300};
 };
 
 // What the connection saw, for `mtpipe probe`, metrics and tests.
@@ -54,6 +70,7 @@ struct ConnectionStats {
   int handshake_attempts = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0;
   std::uint64_t quick_acks_requested = 0, quick_acks_received = 0;
+  std::uint64_t keepalive_pings = 0;  // ping_delay_disconnect sent
   session::ClientSessionStats session;
 };
 
@@ -95,6 +112,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Receives what the server pushes, on the connection's executor. Set before start(); may be empty.
   void on_push(std::function<void(Push)> handler) { on_push_ = std::move(handler); }
+  // Called once, posted to the connection's executor, when the connection closes for any reason while the
+  // Connection object lives (not from its destructor). May be empty.
+  void on_close(std::function<void()> handler) { on_close_ = std::move(handler); }
+  // Sends a keep-alive ping now (the next one follows the interval from here): a reopened connection tells the
+  // server at once that its session exists, so pushes reach it without waiting for a call.
+  void ping_now();
 
   // Closes the socket; every waiting call fails with connection_lost. Idempotent.
   void close(const std::string& reason = "closed by the client");
@@ -119,8 +142,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(Socket socket, ConnectionOptions options, crypto::Rng& rng, const Clock& clock);
 
   boost::asio::awaitable<HandshakeResult> run_handshake();
-  // One read from the socket, fed to the codec: the events land in inbound_. A transport error throws.
+  // One read from the socket, fed to the codec: the events land in inbound_.
   boost::asio::awaitable<void> read_inbound();
+  // Throws ProtocolError(transport_error) when `in` is the server hanging up with a transport error code.
+  void throw_if_transport_error(const transport::Inbound& in);
   void close_refused(const ProtocolError& e);
   boost::asio::awaitable<void> bind_temp_key(const HandshakeResult& temp);
   boost::asio::awaitable<std::vector<std::uint8_t>> await_answer(session::RequestId id, std::chrono::milliseconds timeout);
@@ -128,6 +153,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
   boost::asio::awaitable<void> write_bytes(std::vector<std::uint8_t>& bytes);
   void kick_writer();
+  // Arms the keep-alive timer for the next ping or the end of the wait for a pong, whichever comes first.
+  void schedule_keepalive();
+  void send_ping(std::chrono::steady_clock::time_point now);
+  void keepalive_due();
+  void arm_ack_timer();
   void watch_deadline(std::chrono::steady_clock::time_point deadline);
   void expire_waiters();
   void deliver(std::vector<session::SessionEvent>& events);
@@ -140,6 +170,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   transport::ClientCodec codec_;
   boost::asio::steady_timer deadline_timer_;  // fires at the earliest deadline of a waiting call
   bool deadline_armed_ = false;
+  boost::asio::steady_timer keepalive_timer_;
+  std::chrono::steady_clock::time_point next_ping_at_;
+  session::RequestId ping_ = 0;  // the newest ping, cancelled in the session when the next one goes
+  // Since when pings go unanswered: set by a ping, cleared by any byte received after it (bytes_at_ping_).
+  std::optional<std::chrono::steady_clock::time_point> unanswered_since_;
+  std::uint64_t bytes_at_ping_ = 0;
+  std::int64_t next_ping_id_ = 0;
+  boost::asio::steady_timer ack_timer_;  // flushes owed acks ack_delay after they became owed
+  bool ack_armed_ = false;
   std::optional<session::ClientSession> session_;
   std::unordered_map<session::RequestId, Waiter*> waiters_;
   std::vector<std::uint8_t> read_buffer_;
@@ -154,6 +193,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<std::int32_t> transport_error_;
   ConnectionStats stats_;
   std::function<void(Push)> on_push_;
+  std::function<void()> on_close_;
 };
 
 }  // namespace mtpipe::mtproto

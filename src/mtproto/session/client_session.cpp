@@ -209,21 +209,26 @@ void ClientSession::receive(std::span<const std::uint8_t> packet, std::vector<Se
     throw ProtocolError(Refusal::bad_msg_id, age == MsgIdAge::too_old ? "server msg_id more than 300 s in the past"
                                                                       : "server msg_id more than 30 s in the future");
   }
-  // A container's id is above its messages' ids, so the messages are remembered first.
+  // A container's id is above its messages' ids, so the messages are remembered first. A message repeated in a
+  // new container is the server re-sending what it holds unacknowledged (under its msg_id, as re-sends go): it is
+  // not handled again, only acknowledged again. A replayed packet has an old id of its own and is refused below.
+  repeated_.assign(unpacked_.messages.size(), false);
   if (unpacked_.container_msg_id != 0) {
     if (seen_.contains(h.msg_id))
       throw ProtocolError(Refusal::replayed_msg_id, "server container msg_id already seen");
-    for (const auto& m : unpacked_.messages) {
+    for (std::size_t i = 0; i < unpacked_.messages.size(); ++i) {
+      const auto& m = unpacked_.messages[i];
       if ((m.msg_id & 1) == 0) throw ProtocolError(Refusal::bad_msg_id, "server msg_id in a container is even");
-      if (seen_.accept(m.msg_id) != ReplayWindow::Verdict::fresh)
-        throw ProtocolError(Refusal::replayed_msg_id, "message in a container repeats a msg_id already seen");
+      repeated_[i] = seen_.accept(m.msg_id) != ReplayWindow::Verdict::fresh;
     }
   }
   if (seen_.accept(h.msg_id) != ReplayWindow::Verdict::fresh)
     throw ProtocolError(Refusal::replayed_msg_id, "server msg_id already seen or below the replay window");
   ++stats_.packets_received;
-  for (const auto& m : unpacked_.messages) {
+  for (std::size_t i = 0; i < unpacked_.messages.size(); ++i) {
+    const auto& m = unpacked_.messages[i];
     if (m.seq_no & 1) acks_.push_back(m.msg_id);
+    if (repeated_[i]) continue;
     try {
       handle(m, events);
     } catch (const tl::DecodeError& e) {

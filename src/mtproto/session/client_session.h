@@ -87,7 +87,12 @@ class ClientSession {
   std::size_t in_flight() const noexcept { return pending_.size(); }
 
   // True when next_packet() has something to send now.
-  bool has_output() const noexcept { return !queue_.empty() || !replies_.empty() || acks_.size() >= options_.ack_threshold; }
+  bool has_output() const noexcept {
+    return !queue_.empty() || !replies_.empty() || acks_.size() >= options_.ack_threshold ||
+           (force_acks_ && !acks_.empty());
+  }
+  // Whether messages of the server wait for our ack.
+  bool owes_acks() const noexcept { return !acks_.empty(); }
   // Owed acks go out with the next packet even if nothing else does (call on an idle timer).
   void flush_acks() noexcept { force_acks_ = !acks_.empty(); }
   // Builds the next encrypted packet into `out`; false when there is nothing to send.
@@ -144,6 +149,7 @@ class ClientSession {
   // Scratch buffers reused across packets, so a busy session does not allocate per message.
   std::vector<std::uint8_t> plain_, body_;
   Unpacked unpacked_;
+  std::vector<bool> repeated_;  // per message of unpacked_: a re-send of one already received
 };
 
 }  // namespace mtpipe::mtproto::session

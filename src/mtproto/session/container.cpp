@@ -32,8 +32,8 @@ void write_container(std::span<const OutRef> messages, std::vector<std::uint8_t>
 }
 
 Packed pack_messages(std::span<const OutRef> refs, Sequencer& sequencer, std::int64_t now_ns, MsgIdKind container_kind,
-                     std::vector<std::uint8_t>& scratch) {
-  if (refs.size() == 1) return {refs.front().msg_id, refs.front().seq_no, refs.front().body};
+                     std::vector<std::uint8_t>& scratch, bool always_container) {
+  if (refs.size() == 1 && !always_container) return {refs.front().msg_id, refs.front().seq_no, refs.front().body};
   scratch.clear();
   write_container(refs, scratch);
   const std::int64_t msg_id = sequencer.ids().next(now_ns, container_kind);

@@ -46,8 +46,8 @@ bool is_service(std::uint32_t id) noexcept {
 }  // namespace
 
 ServerSession::ServerSession(ServerKeyState& key, std::int64_t session_id, crypto::Rng& rng, const Clock& clock,
-                             SessionFaults faults)
-    : key_(key), session_id_(session_id), rng_(rng), clock_(clock), faults_(faults) {}
+                             SessionFaults faults, PushPolicy push_policy)
+    : key_(key), session_id_(session_id), rng_(rng), clock_(clock), faults_(faults), push_policy_(push_policy) {}
 
 void ServerSession::queue(std::vector<std::uint8_t> body, bool content, MsgIdKind kind) {
   out_.push_back(Out{std::move(body), content, kind});
@@ -127,13 +127,9 @@ void ServerSession::handle(const InMessage& m, std::vector<ServerQuery>& queries
   namespace mt = tl::mt;
   const std::int64_t now_s = clock_.unix_ns() / kNsPerSecond;
   switch (m.constructor()) {
-    case mt::msgs_ack::ID: {
-      const auto ack = tl::parse_boxed<mt::msgs_ack>(m.body);
-      std::erase_if(unacked_, [&](const Out& o) {
-        return std::find(ack.msg_ids.begin(), ack.msg_ids.end(), o.sent_id) != ack.msg_ids.end();
-      });
+    case mt::msgs_ack::ID:
+      acked(tl::parse_boxed<mt::msgs_ack>(m.body).msg_ids);
       return;
-    }
     case mt::ping::ID:
       pong(m.msg_id, tl::parse_boxed<mt::ping>(m.body).ping_id);
       return;
@@ -192,6 +188,64 @@ void ServerSession::handle(const InMessage& m, std::vector<ServerQuery>& queries
   }
 }
 
+void ServerSession::acked(const std::vector<std::int64_t>& msg_ids) {
+  const std::int64_t now = clock_.unix_ns();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < unacked_.size(); ++i) {
+    Out& o = unacked_[i];
+    if (std::find(msg_ids.begin(), msg_ids.end(), o.sent_id) != msg_ids.end()) {
+      if (o.pushed) {
+        ++stats_.pushes_acked;
+        note_push_wait(o, now);
+      }
+      continue;
+    }
+    if (kept != i) unacked_[kept] = std::move(o);
+    ++kept;
+  }
+  unacked_.erase(unacked_.begin() + static_cast<std::ptrdiff_t>(kept), unacked_.end());
+}
+
+void ServerSession::note_push_wait(Out& o, std::int64_t now_ns) {
+  const std::int64_t waited = now_ns - o.first_sent_ns;
+  stats_.longest_push_wait_ns = std::max(stats_.longest_push_wait_ns, waited);
+  if (push_policy_.late_after_ns > 0 && waited > push_policy_.late_after_ns && !o.late) {
+    o.late = true;
+    ++stats_.pushes_late;
+  }
+}
+
+std::int64_t ServerSession::audit_pushes() {
+  const std::int64_t now = clock_.unix_ns();
+  std::int64_t next_due = 0;
+  const auto due_at = [&](std::int64_t t) { next_due = next_due == 0 ? t : std::min(next_due, t); };
+  std::vector<Out> resend;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < unacked_.size(); ++i) {
+    Out& o = unacked_[i];
+    if (o.pushed) {
+      note_push_wait(o, now);
+      if (push_policy_.late_after_ns > 0 && !o.late) due_at(o.first_sent_ns + push_policy_.late_after_ns + 1);
+      if (push_policy_.resend_after_ns > 0) {
+        if (now - o.last_sent_ns >= push_policy_.resend_after_ns) {
+          o.resend = true;
+          ++stats_.pushes_resent;
+          resend.push_back(std::move(o));
+          continue;
+        }
+        due_at(o.last_sent_ns + push_policy_.resend_after_ns);
+      }
+    }
+    if (kept != i) unacked_[kept] = std::move(o);
+    ++kept;
+  }
+  unacked_.erase(unacked_.begin() + static_cast<std::ptrdiff_t>(kept), unacked_.end());
+  // Ahead of anything queued, like the re-sends of rebind(); next_packet() sends them and watches them again.
+  out_.insert(out_.begin(), std::make_move_iterator(resend.begin()), std::make_move_iterator(resend.end()));
+  if (!resend.empty()) due_at(now + push_policy_.resend_after_ns);
+  return next_due;
+}
+
 void ServerSession::pong(std::int64_t ping_msg_id, std::int64_t ping_id) {
   // A raw pong, not inside rpc_result: Telethon and mtcute wait for exactly this (peers.md §5).
   tl::mt::pong pong;
@@ -222,11 +276,15 @@ void ServerSession::reply_raw(std::span<const std::uint8_t> body) {
 
 void ServerSession::push(std::span<const std::uint8_t> body) {
   queue({body.begin(), body.end()}, true, MsgIdKind::server_other);
+  out_.back().pushed = true;
 }
 
 void ServerSession::rebind() {
-  // Ahead of anything queued, in the order they were first sent.
-  for (auto& o : unacked_) o.sent_id = 0;
+  // Ahead of anything queued, in the order they were first sent, under new msg_ids.
+  for (auto& o : unacked_) {
+    o.sent_id = 0;
+    o.resend = false;
+  }
   out_.insert(out_.begin(), std::make_move_iterator(unacked_.begin()), std::make_move_iterator(unacked_.end()));
   unacked_.clear();
 }
@@ -238,7 +296,8 @@ bool ServerSession::next_packet(std::vector<std::uint8_t>& out) {
     return true;
   }
   if (out_.empty()) return false;
-  std::int64_t now = clock_.unix_ns();
+  const std::int64_t sent_at = clock_.unix_ns();
+  std::int64_t now = sent_at;
   if (faults_ & fault_bit(SessionFault::old_msg_id)) now -= kOldMsgIdShiftNs;
 
   std::size_t take = 0, bytes = 0;
@@ -250,12 +309,24 @@ bool ServerSession::next_packet(std::vector<std::uint8_t>& out) {
   }
   std::vector<OutRef> refs;
   refs.reserve(take);
+  bool resending = false;
   for (std::size_t i = 0; i < take; ++i) {
     auto& o = out_[i];
-    o.sent_id = sequencer_.ids().next(now, o.kind);
-    refs.push_back({o.sent_id, sequencer_.next_seq_no(o.content), o.body});
+    if (o.resend) {
+      resending = true;
+      o.resend = false;
+    } else {
+      o.sent_id = sequencer_.ids().next(now, o.kind);
+      o.sent_seq_no = sequencer_.next_seq_no(o.content);
+    }
+    if (o.first_sent_ns == 0) {
+      o.first_sent_ns = sent_at;
+      if (o.pushed) ++stats_.pushes;
+    }
+    o.last_sent_ns = sent_at;
+    refs.push_back({o.sent_id, o.sent_seq_no, o.body});
   }
-  const Packed packed = pack_messages(refs, sequencer_, now, MsgIdKind::server_other, body_);
+  const Packed packed = pack_messages(refs, sequencer_, now, MsgIdKind::server_other, body_, resending);
   MessageHeader header{key_.salts.current(now / kNsPerSecond), session_id_, packed.msg_id, packed.seq_no};
   if (faults_ & fault_bit(SessionFault::wrong_session_id)) header.session_id ^= 0x5a5a5a5a;
   seal(key_.key, crypto::MsgDirection::kServerToClient, header, packed.body, rng_, out);

@@ -57,6 +57,20 @@ struct ServerSignals {
 
 struct ServerSessionStats {
   std::uint64_t bad_server_salts = 0, bad_msg_notifications = 0, duplicates = 0, queries = 0;
+  // Updates pushed (first sendings), acknowledged, sent again for want of an ack, and unacknowledged for longer
+  // than PushPolicy::late_after_ns (each counted once); the longest any push waited for its ack, as seen at its
+  // ack or, for one still waiting, at the last audit_pushes().
+  std::uint64_t pushes = 0, pushes_acked = 0, pushes_resent = 0, pushes_late = 0;
+  std::int64_t longest_push_wait_ns = 0;
+};
+
+// How the session watches the updates it pushes; zero switches a part off. A push still unacknowledged
+// `resend_after_ns` after it was last sent goes out again under its own msg_id and seq_no, inside a container
+// (the rule for re-sends: never alone under an old msg_id); one unacknowledged for longer than `late_after_ns`
+// counts as late.
+struct PushPolicy {
+  std::int64_t resend_after_ns = 0;
+  std::int64_t late_after_ns = 0;
 };
 
 // The server side of one MTProto session, without I/O: checks each message the DC opened for it (msg_id
@@ -66,7 +80,7 @@ struct ServerSessionStats {
 class ServerSession {
  public:
   ServerSession(ServerKeyState& key, std::int64_t session_id, crypto::Rng& rng, const Clock& clock,
-                SessionFaults faults = 0);
+                SessionFaults faults = 0, PushPolicy push_policy = {});
 
   std::int64_t session_id() const noexcept { return session_id_; }
   ServerKeyState& key_state() noexcept { return key_; }
@@ -90,14 +104,26 @@ class ServerSession {
   // A new connection carries this session now: what the client has not acknowledged goes out again.
   void rebind();
 
+  // Applies the PushPolicy to the pushes waiting for their ack now: queues those due for a re-send, counts the
+  // late ones. Returns when the next one falls due (unix ns by the session's clock), 0 when no push waits.
+  std::int64_t audit_pushes();
+
  private:
   struct Out {
     std::vector<std::uint8_t> body;
     bool content;
     MsgIdKind kind;
     std::int64_t sent_id = 0;
+    std::int32_t sent_seq_no = 0;
+    bool pushed = false;     // an update, watched by the PushPolicy
+    bool resend = false;     // queued again under sent_id and sent_seq_no
+    bool late = false;       // counted in pushes_late
+    std::int64_t first_sent_ns = 0, last_sent_ns = 0;
   };
   void queue(std::vector<std::uint8_t> body, bool content, MsgIdKind kind);
+  void acked(const std::vector<std::int64_t>& msg_ids);
+  // Counts how long `o` waits for its ack at `now_ns`, and whether that is late.
+  void note_push_wait(Out& o, std::int64_t now_ns);
   void bad_msg(std::int64_t msg_id, std::int32_t seq_no, std::int32_t code);
   void pong(std::int64_t ping_msg_id, std::int64_t ping_id);
   void handle(const InMessage& m, std::vector<ServerQuery>& queries, ServerSignals& signals);
@@ -107,6 +133,7 @@ class ServerSession {
   crypto::Rng& rng_;
   const Clock& clock_;
   SessionFaults faults_;
+  PushPolicy push_policy_;
   Sequencer sequencer_{MsgIdKind::server_response};
   ReplayWindow seen_;
   bool created_ = false;

@@ -1,6 +1,6 @@
-#include "net/deadline_guard.h"
+#include "mtproto/connection/deadline_guard.h"
 
-namespace mtpipe::net {
+namespace mtpipe::mtproto {
 
 DeadlineGuard::DeadlineGuard(const boost::asio::any_io_executor& executor,
                              std::chrono::steady_clock::time_point deadline, std::function<void()> on_expiry)
@@ -20,4 +20,4 @@ void DeadlineGuard::disarm() noexcept {
   timer_.cancel();
 }
 
-}  // namespace mtpipe::net
+}  // namespace mtpipe::mtproto
