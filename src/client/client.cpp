@@ -2,6 +2,7 @@
 
 #include <boost/asio/this_coro.hpp>
 #include <map>
+#include <set>
 
 #include "client/dc_link.h"
 #include "client/flood_memory.h"
@@ -78,6 +79,8 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     ++stats_.updates;
     if (on_update_) on_update_(PushedUpdate{dc, std::move(push)});
   }
+  // Updates reach the account on its home DC: with a handler for them, that connection is kept up.
+  bool keeps_open(std::int32_t dc) const override { return !closed_ && on_update_ && dc == session_.home_dc; }
 
   // ---- the account ----
   asio::awaitable<std::vector<std::uint8_t>> call(std::vector<std::uint8_t> query, CallOptions call_options);
@@ -96,7 +99,9 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   void set_logged_in(std::int64_t user_id, bool bot) {
     session_.user_id = user_id;
     session_.bot = bot;
-    session_.dcs[session_.home_dc].authorized = true;
+    // The login belongs to the home DC's key; without one there is nothing to mark (an entry made here would be
+    // a key of zeros, used and saved as if it were real).
+    if (DcAuth* home = auth_of(session_.home_dc)) home->authorized = true;
     changed();
   }
   void set_logged_out() {
@@ -121,6 +126,11 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     auto& slot = links_[dc];
     if (!slot) slot = std::make_shared<DcLink>(executor_, dc, weak_from_this());
     return slot;
+  }
+  // The saved key of `dc`, or null. Lookups never add an entry: one made by a lookup would hold a key of zeros.
+  DcAuth* auth_of(std::int32_t dc) {
+    const auto it = session_.dcs.find(dc);
+    return it == session_.dcs.end() ? nullptr : &it->second;
   }
   void changed() {
     if (on_session_changed_) on_session_changed_(snapshot());
@@ -165,7 +175,7 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   ClientStats stats_;
   FloodMemory flood_;
   std::map<std::int32_t, std::shared_ptr<DcLink>> links_;
-  std::map<std::int32_t, bool> importing_;
+  std::set<std::int32_t> importing_;  // DCs whose authorization import runs
   WakeSignal imported_;
   bool closed_ = false;
 };
@@ -187,10 +197,9 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::send_once(std::int32_t dc
 asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::time_point deadline) {
   for (;;) {
     if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
-    const auto it = session_.dcs.find(dc);
-    if (!session_.logged_in() || dc == session_.home_dc || (it != session_.dcs.end() && it->second.authorized))
-      co_return;
-    if (!importing_[dc]) break;
+    const DcAuth* auth = auth_of(dc);
+    if (!session_.logged_in() || dc == session_.home_dc || (auth != nullptr && auth->authorized)) co_return;
+    if (!importing_.contains(dc)) break;
     if (!co_await imported_.wait(deadline))
       throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + " took longer than the call's timeout");
   }
@@ -199,11 +208,11 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     ClientCore& core;
     std::int32_t dc;
     ~Importing() {
-      core.importing_[dc] = false;
+      core.importing_.erase(dc);
       core.imported_.notify_all();
     }
   } importing{*this, dc};
-  importing_[dc] = true;
+  importing_.insert(dc);
   std::optional<CallError> failed;
   try {
     tl::api::auth::exportAuthorization ex;
@@ -220,7 +229,9 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     im.bytes = exported->bytes;
     const auto import_query = tl::serialize(im);
     (void)co_await send_once(dc, import_query, deadline, used);
-    session_.dcs[dc].authorized = true;
+    // The key the import went over; a -404 on another call may have dropped it meanwhile, and then the next
+    // call makes a new key and imports again.
+    if (DcAuth* auth = auth_of(dc)) auth->authorized = true;
     ++stats_.authorizations_imported;
   } catch (const CallError& e) {
     failed = e;
@@ -290,7 +301,8 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
     if (error->kind() != CallError::Kind::rpc_error) {
       // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
       if (used && used->transport_error() == -404) forget_key(dc);
-      if (used) link(dc)->lost(used);
+      // A lookup, not link(dc): after close() the links are gone, and a new one must not appear for a lost call.
+      if (const auto l = links_.find(dc); used && l != links_.end()) l->second->lost(used);
       if (!call_options.resend_after_reconnect || ++failures > options_.retry_max) {
         ++stats_.failed;
         throw *error;
@@ -328,10 +340,11 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       ++stats_.failed;
       throw rpc;
     }
+    DcAuth* auth = auth_of(dc);
     if (kind == RpcErrorKind::auth_key_unregistered && dc != session_.home_dc && session_.logged_in() &&
-        session_.dcs[dc].authorized && failures++ < options_.retry_max) {
+        auth != nullptr && auth->authorized && failures++ < options_.retry_max) {
       // The other DC forgot our imported login: import it again.
-      session_.dcs[dc].authorized = false;
+      auth->authorized = false;
       continue;
     }
     // A 500-class error may mean the request ran: retried only when running twice is allowed, and only when

@@ -11,6 +11,7 @@
 #include "client/proxy_source.h"
 #include "client/session_data.h"
 #include "crypto/rsa.h"
+#include "mtproto/connection/connection.h"
 #include "mtproto/transport/framing.h"
 #include "net/proxy_url.h"
 
@@ -37,6 +38,11 @@ struct ClientOptions {
   int retry_max = 5;                                  // MTPROTO_RETRY_MAX: re-sends after lost connections and 5xx
   double sleep_threshold_s = 1.5;                     // MTPROTO_SLEEP_THRESHOLD
   int max_migrations = 5;                             // *_MIGRATE answers followed per call before giving up
+  // Every connection pings (ping_delay_disconnect) and flushes its acks on these timers; a connection found
+  // dead is replaced by the next call, and the home DC's at once when on_update is set (the account waits for
+  // updates there).
+  mtproto::KeepAliveOptions keepalive;
+  std::chrono::milliseconds ack_delay{300};
 };
 
 // What happened to one call, for the layers above (the DC router learns from it).

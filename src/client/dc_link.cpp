@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
 #include "client/client.h"
 #include "net/route.h"
@@ -21,10 +22,7 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
     if (connection_ && connection_->open()) co_return connection_;
     if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
     const std::uint64_t attempts_before = attempts_;
-    if (!connecting_) {
-      connecting_ = true;
-      asio::co_spawn(executor_, connect(self), asio::detached);
-    }
+    start_connecting();
     const bool woken = co_await changed_.wait(deadline);
     if (!woken) {
       throw CallError(CallError::Kind::timeout, "DC " + std::to_string(dc_) + " not reachable within the call's timeout" +
@@ -34,6 +32,21 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
     if (!up && attempts_ != attempts_before)
       throw CallError(CallError::Kind::connection_lost, "DC " + std::to_string(dc_) + ": " + last_error_);
   }
+}
+
+void DcLink::start_connecting() {
+  if (connecting_) return;
+  connecting_ = true;
+  asio::co_spawn(executor_, connect(shared_from_this()), asio::detached);
+}
+
+void DcLink::dropped(const mtproto::Connection* which) {
+  if (closed_ || connection_.get() != which) return;
+  const auto host = host_.lock();
+  // A refusal or a transport error (-404: the server forgot our key) is for the next call to act on.
+  if (!host || !host->keeps_open(dc_) || connection_->refusal() || connection_->transport_error()) return;
+  reopening_ = true;
+  start_connecting();
 }
 
 asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> self) {  // self: kept alive
@@ -61,6 +74,7 @@ asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> s
         initialized_ = false;
         failures_ = 0;
         ++host->stats().connects;
+        if (std::exchange(reopening_, false)) connection_->ping_now();
       }
     } catch (const std::exception& e) {
       error = e.what();
@@ -74,6 +88,12 @@ asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> s
   connecting_ = false;
   ++attempts_;
   changed_.notify_all();
+  // A connection that died with no call waiting is retried until it is back (paced by the backoff) or the
+  // account stops wanting it.
+  if (reopening_ && !error.empty()) {
+    reopening_ = !closed_ && host && host->keeps_open(dc_);
+    if (reopening_) start_connecting();
+  }
 }
 
 asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_ptr<LinkHost> host) {
@@ -90,6 +110,8 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
   copts.handshake.server_keys = options.network.server_keys;
   copts.handshake.dc = wire_dc;
   copts.handshake_timeout = options.connect_timeout;
+  copts.keepalive = options.keepalive;
+  copts.ack_delay = options.ack_delay;
   if (route.proxy && route.proxy->kind == net::ProxyUrl::Kind::mtproxy) {
     copts.proxy = route.proxy->secret;
     copts.proxy_dc = static_cast<std::int16_t>(wire_dc);
@@ -102,6 +124,9 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::open(std::shared_p
     connection = mtproto::Connection::create(std::move(socket), std::move(copts), host->rng(), host->clock());
     connection->on_push([weak = host_, dc = dc_](mtproto::Push push) {
       if (auto h = weak.lock()) h->pushed(dc, std::move(push));
+    });
+    connection->on_close([weak = weak_from_this(), which = connection.get()] {
+      if (auto link = weak.lock()) link->dropped(which);
     });
     handshaking_ = connection;
     key = co_await connection->start(saved);

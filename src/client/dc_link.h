@@ -38,11 +38,17 @@ class LinkHost {
   virtual void pushed(std::int32_t dc, mtproto::Push push) = 0;
   // A connection to `dc` at `address` is up (the session keeps the addresses that worked).
   virtual void reached(std::int32_t dc, const net::Endpoint& address) = 0;
+  // Whether the account wants its connection to `dc` up even while it makes no calls (it waits for pushed
+  // updates there): a link whose connection dies then opens a new one at once.
+  virtual bool keeps_open(std::int32_t dc) const = 0;
 };
 
 // The connection of one account to one DC. connection() hands out the live connection, or opens one: a single
 // attempt at a time, shared by every caller waiting for it, paced by exponential backoff with jitter after
-// failures. A caller never waits past its own deadline.
+// failures. A caller never waits past its own deadline. When the live connection dies on its own (the server
+// hung up, its keep-alive pings went unanswered) and the account keeps this DC open, the link reconnects without
+// waiting for a call, retrying with the same backoff, and pings the new connection at once so the server knows
+// its session (and says new_session_created, the account's cue that updates may have been missed).
 class DcLink : public std::enable_shared_from_this<DcLink> {
  public:
   DcLink(boost::asio::any_io_executor executor, std::int32_t dc, std::weak_ptr<LinkHost> host);
@@ -65,6 +71,10 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
 
  private:
   boost::asio::awaitable<void> connect(std::shared_ptr<DcLink> self);
+  // Starts an attempt unless one runs.
+  void start_connecting();
+  // `which` closed; if it was the live connection and the account keeps this DC open, reconnect.
+  void dropped(const mtproto::Connection* which);
   boost::asio::awaitable<std::shared_ptr<mtproto::Connection>> open(std::shared_ptr<LinkHost> host);
 
   boost::asio::any_io_executor executor_;
@@ -76,6 +86,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   bool initialized_ = false;  // connection_ has answered a query, so initConnection was accepted
   bool connecting_ = false;
   bool closed_ = false;
+  bool reopening_ = false;  // the attempts under way replace a connection that died, with no call waiting
   int failures_ = 0;            // failed attempts in a row
   bool rerouted_ = false;       // the last attempt failed and the proxy source offers another proxy
   std::uint64_t attempts_ = 0;  // finished attempts

@@ -26,6 +26,11 @@ struct Account {
   client::ClientOptions options = client_options(sim);
   std::unique_ptr<Client> client = make({});
 
+  // The account reaches DC 2 through `relay` from now on (a new client, no session yet).
+  void through(const ChaosRelay& relay) {
+    options = client_options(sim, {{2, relay.port()}});
+    client = make({});
+  }
   std::unique_ptr<Client> make(client::SessionData session) {
     return std::make_unique<Client>(io.get_executor(), options, std::move(session), crypto::system_rng(),
                                     mtproto::system_clock());
@@ -243,8 +248,7 @@ TEST(Account, OneKeyUsedFromTwoPlacesAtOnceIsRefusedAsDuplicated) {
 TEST(Account, ALoggedInReconnectIsNotTakenForADuplicatedKey) {
   Account a;
   ChaosRelay relay(a.io, a.sim.port(2));
-  a.options = client_options(a.sim, {{2, relay.port()}});
-  a.client = a.make({});
+  a.through(relay);
   const auto who = a.login(kPhoneOnDc2, "22222");
   for (int i = 0; i < 3; ++i) {
     relay.set_mode(ChaosRelay::Mode::kill_next_answer);
@@ -274,6 +278,28 @@ TEST(Account, AHomeKeyTheServerForgotEndsTheLogin) {
   }
   EXPECT_FALSE(second.client->session().logged_in());
   EXPECT_EQ(second.client->session().dcs.count(2), 0u);
+}
+
+// An account that only waits for updates makes no calls that would notice its connection died: the home DC's
+// link reconnects by itself, the new session is announced (new_session: updates may have been missed), and
+// pushes reach the account again.
+TEST(Account, AConnectionKeptForUpdatesIsReopenedWhenItDies) {
+  Account a;
+  ChaosRelay relay(a.io, a.sim.port(2));
+  a.through(relay);
+  const auto who = a.login(kPhoneOnDc2, "22222");
+  int new_sessions = 0, updates = 0;
+  a.client->on_update([&](client::PushedUpdate u) {
+    if (u.push.kind == mtproto::Push::Kind::new_session) ++new_sessions;
+    if (u.push.kind == mtproto::Push::Kind::update) ++updates;
+  });
+  relay.cut_open();
+  ASSERT_TRUE(run_until(a.io, [&] { return new_sessions == 1; }));
+  EXPECT_EQ(relay.accepted(), 2);
+  // At least the new connection (the old one may not have been detached yet: its end is read on another thread).
+  ASSERT_GE(a.sim.server().world().push_update(who.user_id, tl::serialize(api::updatesTooLong{})), 1u);
+  ASSERT_TRUE(run_until(a.io, [&] { return updates == 1; }));
+  EXPECT_EQ(a.sim.server().dc(1).stats.auth_key_duplicated, 0u);
 }
 
 TEST(Account, PushedUpdatesReachTheHandler) {

@@ -139,6 +139,38 @@ TEST(Client, ARequestThatMustNotRunTwiceFailsWhenItsConnectionDies) {
   EXPECT_EQ(nearest_dc_this(a.io, a.client), 2);
 }
 
+// The path to the DC dies without a FIN (the relay keeps both sockets open and drops every byte): the keep-alive
+// pings find the connection dead, the request waiting on it is re-sent on a new connection and answered.
+TEST(Client, AConnectionWhosePathDiesSilentlyIsReplaced) {
+  SimFixture sim;
+  asio::io_context io;
+  ChaosRelay relay(io, sim.port(2));
+  auto options = client_options(sim, {{2, relay.port()}});
+  options.keepalive.ping_interval = std::chrono::milliseconds(100);
+  options.keepalive.pong_timeout = std::chrono::milliseconds(300);
+  Client client(io.get_executor(), options, {}, crypto::system_rng(), mtproto::system_clock());
+  EXPECT_EQ(nearest_dc_this(io, client), 2);
+  relay.silence_open();
+  EXPECT_EQ(nearest_dc_this(io, client), 2);  // well within the request timeout of 20 s
+  EXPECT_EQ(relay.accepted(), 2);
+  EXPECT_EQ(client.stats().resent_after_reconnect, 1u);
+}
+
+// Marking the login needs the home DC's key; without one, no entry is made (it would be a key of zeros that the
+// next connection used and the session file kept).
+TEST(Client, ALoginWithoutAHomeKeyAddsNoKeylessDc) {
+  SimFixture sim;
+  asio::io_context io;
+  Client client(io.get_executor(), client_options(sim), {}, crypto::system_rng(), mtproto::system_clock());
+  std::optional<client::SessionData> saved;
+  client.on_session_changed([&](const client::SessionData& s) { saved = s; });
+  client.set_logged_in(1'000'021'234, false);
+  ASSERT_TRUE(saved);
+  EXPECT_TRUE(saved->dcs.empty());
+  EXPECT_TRUE(client.session().dcs.empty());
+  EXPECT_TRUE(client.session().logged_in());
+}
+
 TEST(Client, ADcThatNeverAnswersFailsTheRequestAtItsTimeout) {
   SimFixture sim;
   asio::io_context io;
