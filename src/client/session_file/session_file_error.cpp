@@ -12,6 +12,7 @@ const char* problem_name(Problem problem) noexcept {
     case Problem::foreign: return "foreign";
     case Problem::newer_version: return "newer_version";
     case Problem::io: return "io";
+    case Problem::fenced: return "fenced";
   }
   return "unknown";
 }

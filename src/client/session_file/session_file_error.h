@@ -10,13 +10,14 @@ namespace mtpipe::client::session_file {
 // "missing" (log in) apart from everything else (never log in again over a file that is merely unreadable).
 enum class Problem {
   missing,        // no file for the account
-  unsafe_mode,    // group or other may read or write it
-  not_a_file,     // a directory, a socket, ...
+  unsafe_mode,    // group or other may read or write it, or write to its directory
+  not_a_file,     // a directory, a socket, a symbolic link, ...
   corrupt,        // not SQLite, truncated, malformed, or values that cannot be right
   telethon,       // a Telethon session: import it
   foreign,        // some other SQLite file
   newer_version,  // written by a newer mtpipe
   io,             // the file system refused (permissions, full disk, ...)
+  fenced,         // a save with a lower fencing token than the file's: a newer holder drives the account
 };
 
 const char* problem_name(Problem problem) noexcept;

@@ -12,7 +12,8 @@
 namespace mtpipe::client::session_file {
 namespace {
 
-// Version 1. A later version adds a migration from this one; the tables of a version are never changed in place.
+// Versions 1 and 2 (see kSchemaVersion). A later version adds a migration from these; the tables of a version are
+// never changed in place.
 constexpr const char* kCreateTables = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
 CREATE TABLE account (
@@ -71,7 +72,9 @@ std::int32_t dc_id_column(const SQLite::Column& c, const char* what) {
   return dc;
 }
 
-void write_meta(SQLite::Database& db) {
+constexpr const char* kFenceTokenKey = "fence_token";
+
+void write_meta(SQLite::Database& db, std::optional<std::int64_t> fence_token) {
   SQLite::Statement meta(db, "INSERT INTO meta (key, value) VALUES (?, ?)");
   meta.bind(1, "format");
   meta.bind(2, std::string(kFormatMarker));
@@ -79,6 +82,11 @@ void write_meta(SQLite::Database& db) {
   meta.reset();
   meta.bind(1, "schema_version");
   meta.bind(2, kSchemaVersion);
+  meta.exec();
+  if (!fence_token) return;
+  meta.reset();
+  meta.bind(1, kFenceTokenKey);
+  meta.bind(2, *fence_token);
   meta.exec();
 }
 
@@ -236,10 +244,10 @@ FileIdentity identify(SQLite::Database& db) {
   return {FileKind::mtpipe, version};
 }
 
-void write_new_session(SQLite::Database& db, const SessionData& session) {
+void write_new_session(SQLite::Database& db, const SessionData& session, std::optional<std::int64_t> fence_token) {
   SQLite::Transaction tx(db);
   db.exec(kCreateTables);
-  write_meta(db);
+  write_meta(db, fence_token);
   write_account(db, session);
   write_dcs(db, session);
   std::vector<PeerRecord> peers;
@@ -248,6 +256,13 @@ void write_new_session(SQLite::Database& db, const SessionData& session) {
   insert_peers(db, peers);
   write_update_state(db, session);
   tx.commit();
+}
+
+std::optional<std::int64_t> read_fence_token(SQLite::Database& db) {
+  SQLite::Statement meta(db, "SELECT value FROM meta WHERE key = ?");
+  meta.bind(1, kFenceTokenKey);
+  if (!meta.executeStep()) return std::nullopt;
+  return int64_column(meta.getColumn(0), "meta.fence_token");
 }
 
 SessionData read_session(SQLite::Database& db) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "client/session_file/account_lock.h"
 #include "client/session_file/account_name.h"
 #include "client/session_file/atomic_replace.h"
 #include "client/session_file/file_checks.h"
@@ -36,7 +37,9 @@ SQLite::Database open_session(const std::filesystem::path& file, bool writable) 
   // Writable when we may, so that SQLite can roll back a journal a crashed upsert left behind.
   if (::access(file.c_str(), W_OK) != 0) writable = false;
   try {
-    SQLite::Database db(file.string(), writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY, kBusyTimeoutMs);
+    // NOFOLLOW: a link put in place after check_present looked is refused too.
+    SQLite::Database db(file.string(), (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOFOLLOW,
+                        kBusyTimeoutMs);
     const auto identity = identify(db);
     if (identity.kind == FileKind::telethon)
       throw SessionFileError(Problem::telethon, file,
@@ -59,6 +62,31 @@ SQLite::Database open_session(const std::filesystem::path& file, bool writable) 
   }
 }
 
+[[noreturn]] void throw_fenced(const std::filesystem::path& file, std::string_view name, FenceToken fence,
+                               FenceToken recorded) {
+  throw SessionFileError(Problem::fenced, file,
+                         "not saving " + file.string() + ": this process's fencing token " + std::to_string(fence) +
+                             " is lower than the token " + std::to_string(recorded) + " the file records: a newer " +
+                             "holder drives account " + std::string(name) + " now (this process lost its lease)");
+}
+
+// The token a save must not go below. Nothing when there is no file, or none a save would not replace anyway (not
+// an mtpipe session, unreadable: saving over those is how they are mended). A link is refused.
+std::optional<FenceToken> recorded_fence(const std::filesystem::path& file) {
+  struct stat st{};
+  if (::lstat(file.c_str(), &st) != 0) return std::nullopt;
+  if (S_ISLNK(st.st_mode)) throw_symlink(file);
+  if (!S_ISREG(st.st_mode)) return std::nullopt;  // the rename reports a directory in the way
+  try {
+    auto db = open_session(file, true);
+    return read_fence_token(db);
+  } catch (const SessionFileError& e) {
+    if (e.problem() == Problem::not_a_file) throw;
+  } catch (const std::runtime_error&) {  // SQLite's errors and bad values both
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> run_integrity_check(SQLite::Database& db) {
   std::vector<std::string> problems;
   SQLite::Statement check(db, "PRAGMA quick_check");
@@ -79,7 +107,7 @@ std::string octal_mode(mode_t mode) {
 
 mode_t file_permissions(const std::filesystem::path& file) {
   struct stat st{};
-  if (::stat(file.c_str(), &st) != 0)
+  if (::lstat(file.c_str(), &st) != 0)
     throw SessionFileError(Problem::io, file, "cannot read " + file.string() + ": " + std::strerror(errno));
   return st.st_mode & 07777;
 }
@@ -119,31 +147,56 @@ bool SessionStore::exists(std::string_view name) const {
 
 SessionData SessionStore::load(std::string_view name) const {
   const auto file = path_of(name);
+  check_sessions_dir(dir_);
   check_present(file);
   check_permissions(file);
   return read_session_file(file);
 }
 
-void SessionStore::save(std::string_view name, const SessionData& session) const {
+std::optional<FenceToken> SessionStore::fence(std::string_view name) const {
   const auto file = path_of(name);
+  check_sessions_dir(dir_);
+  if (!exists(name)) return std::nullopt;
+  check_present(file);
+  check_permissions(file);
+  auto db = open_session(file, false);
+  try {
+    return read_fence_token(db);
+  } catch (const std::runtime_error& e) {
+    throw_corrupt(file, e.what());
+  }
+}
+
+void SessionStore::save(std::string_view name, const SessionData& session, std::optional<FenceToken> fence) const {
+  const auto file = path_of(name);
+  check_sessions_dir(dir_);
+  const AccountLock lock(dir_, name);
+  const auto recorded = recorded_fence(file);
+  if (fence && recorded && *fence < *recorded) throw_fenced(file, name, *fence, *recorded);
+  const auto written = fence ? fence : recorded;
   atomic_replace(file, [&](const std::filesystem::path& temp) {
     try {
-      SQLite::Database db(temp.string(), SQLite::OPEN_READWRITE);
+      SQLite::Database db(temp.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOFOLLOW);
       // The file is new and private until the rename, so it needs no journal: a failure discards it whole.
       db.exec("PRAGMA journal_mode = OFF");
-      write_new_session(db, session);
+      write_new_session(db, session, written);
     } catch (const SQLite::Exception& e) {
       throw SessionFileError(Problem::io, file, "cannot write " + file.string() + ": SQLite: " + e.what());
     }
   });
 }
 
-void SessionStore::upsert_peers(std::string_view name, const std::vector<PeerRecord>& peers) const {
+void SessionStore::upsert_peers(std::string_view name, const std::vector<PeerRecord>& peers,
+                                std::optional<FenceToken> fence) const {
   const auto file = path_of(name);
+  check_sessions_dir(dir_);
+  const AccountLock lock(dir_, name);
   check_present(file);
   check_permissions(file);
   auto db = open_session(file, true);
   try {
+    const auto recorded = fence ? read_fence_token(db) : std::nullopt;
+    if (fence && recorded && *fence < *recorded) throw_fenced(file, name, *fence, *recorded);
     session_file::upsert_peers(db, peers);
   } catch (const SQLite::Exception& e) {
     throw SessionFileError(Problem::io, file, "cannot update " + file.string() + ": SQLite: " + e.what());
@@ -167,7 +220,7 @@ std::vector<std::string> SessionStore::account_names() const {
 
 void ensure_sessions_dir(const std::filesystem::path& dir) {
   std::error_code ec;
-  if (std::filesystem::is_directory(dir, ec)) return;
+  if (std::filesystem::is_directory(dir, ec)) return check_sessions_dir(dir);
   if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
   // 0700 asked for explicitly: the umask only ever takes bits away.
   if (::mkdir(dir.c_str(), S_IRWXU) != 0 && errno != EEXIST)

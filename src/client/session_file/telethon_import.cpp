@@ -99,7 +99,7 @@ SessionData import_telethon_file(const std::filesystem::path& file) {
   check_present(file);
   check_sqlite_header(file);
   try {
-    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOFOLLOW);
     const auto kind = identify(db).kind;
     if (kind == FileKind::mtpipe)
       throw SessionFileError(Problem::foreign, file,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <functional>
 #include <random>
 
 #include "client/session_file/session_store.h"
@@ -121,11 +122,11 @@ TEST_F(SessionRefusal, NewerSchemaVersionIsRefusedWithBothVersions) {
   store_.save("main", testing::full_session());
   {
     SQLite::Database db(file().string(), SQLite::OPEN_READWRITE);
-    db.exec("UPDATE meta SET value = 2 WHERE key = 'schema_version'");
+    db.exec("UPDATE meta SET value = 3 WHERE key = 'schema_version'");
   }
   const auto e = load_error();
   EXPECT_EQ(e.problem(), Problem::newer_version);
-  EXPECT_TRUE(mentions(e, "written by a newer mtpipe (version 2 > 1)")) << e.what();
+  EXPECT_TRUE(mentions(e, "written by a newer mtpipe (version 3 > 2)")) << e.what();
 }
 
 TEST_F(SessionRefusal, ValuesThatCannotBeRightAreCorrupt) {
@@ -152,6 +153,83 @@ TEST_F(SessionRefusal, ValuesThatCannotBeRightAreCorrupt) {
 TEST_F(SessionRefusal, DirectoryInPlaceOfTheFile) {
   std::filesystem::create_directory(file());
   EXPECT_EQ(load_error().problem(), Problem::not_a_file);
+}
+
+// Whoever may write to the sessions directory can put a link where an account's file goes: to a file of theirs
+// (read as our session) or to one of ours elsewhere (overwritten by our save). Nothing goes through one.
+TEST_F(SessionRefusal, ASymbolicLinkInPlaceOfTheFileIsRefusedNotFollowed) {
+  store_.save("main", testing::full_session());
+  const auto target = dir_.path() / "elsewhere.bin";
+  std::filesystem::rename(file(), target);
+  std::filesystem::create_symlink(target, file());
+  const auto before = testing::read_all(target);
+  const auto e = load_error();
+  EXPECT_EQ(e.problem(), Problem::not_a_file);
+  EXPECT_TRUE(mentions(e, file().string() + " is a symbolic link")) << e.what();
+  const auto refused = [&](const std::function<void()>& op) {
+    try {
+      op();
+    } catch (const SessionFileError& e) {
+      return e.problem() == Problem::not_a_file && e.path() == file();
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused([&] { store_.save("main", SessionData{}); }));
+  EXPECT_TRUE(refused([&] { store_.save("main", SessionData{}, 9); }));
+  EXPECT_TRUE(refused([&] { store_.upsert_peers("main", {{1, PeerKind::user, 2, "x"}}); }));
+  EXPECT_TRUE(refused([&] { store_.fence("main"); }));
+  EXPECT_TRUE(refused([&] { read_session_file(file()); }));
+  EXPECT_TRUE(std::filesystem::is_symlink(file()));
+  EXPECT_EQ(testing::read_all(target), before);
+  // A link to nowhere is refused the same way, not taken for a missing file.
+  std::filesystem::remove(target);
+  EXPECT_EQ(load_error().problem(), Problem::not_a_file);
+}
+
+TEST_F(SessionRefusal, ALinkInPlaceOfTheLockFileIsRefused) {
+  const auto lock = dir_.path() / ".main.lock";
+  std::filesystem::create_symlink(dir_.path() / "elsewhere", lock);
+  try {
+    store_.save("main", SessionData{});
+    FAIL() << "saved through a linked lock file";
+  } catch (const SessionFileError& e) {
+    EXPECT_EQ(e.problem(), Problem::not_a_file);
+    EXPECT_EQ(e.path(), lock);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "elsewhere"));
+}
+
+TEST_F(SessionRefusal, ASessionsDirectoryOthersMayWriteToIsRefusedWithTheChmodToRun) {
+  store_.save("main", testing::full_session());
+  const auto dir = dir_.path();
+  const auto problem_of = [&](const std::function<void()>& op) -> std::string {
+    try {
+      op();
+    } catch (const SessionFileError& e) {
+      EXPECT_EQ(e.path(), dir);
+      EXPECT_NE(std::string(e.what()).find("Run `chmod 700 " + dir.string() + "`"), std::string::npos) << e.what();
+      return problem_name(e.problem());
+    }
+    return "none";
+  };
+  for (const mode_t mode : {0770, 0757, 0777, 01777}) {
+    SCOPED_TRACE(mode);
+    ::chmod(dir.c_str(), mode);
+    EXPECT_EQ(problem_of([&] { store_.load("main"); }), "unsafe_mode");
+    EXPECT_EQ(problem_of([&] { store_.save("main", SessionData{}); }), "unsafe_mode");
+    EXPECT_EQ(problem_of([&] { store_.upsert_peers("main", {}); }), "unsafe_mode");
+    EXPECT_EQ(problem_of([&] { ensure_sessions_dir(dir); }), "unsafe_mode");
+  }
+  try {
+    ::chmod(dir.c_str(), 0770);
+    store_.load("main");
+  } catch (const SessionFileError& e) {
+    EXPECT_NE(std::string(e.what()).find("has mode 0770"), std::string::npos) << e.what();
+  }
+  ::chmod(dir.c_str(), 0750);  // others may read the names, not replace the files
+  EXPECT_NO_THROW(store_.load("main"));
+  ::chmod(dir.c_str(), 0700);
+  EXPECT_EQ(store_.load("main").home_dc, testing::full_session().home_dc);
 }
 
 TEST_F(SessionRefusal, BadNamesAreRefusedBeforeAnyFileIsTouched) {
