@@ -12,7 +12,9 @@
 
 #include "app/settings_values.h"
 #include "client/session_file/account_name.h"
+#include "net/url_redaction.h"
 #include "scale/fault_spec.h"
+#include "scale/redis/redis_url.h"
 
 namespace mtpipe::app {
 namespace {
@@ -21,8 +23,9 @@ constexpr double kUnbounded = std::numeric_limits<double>::max();
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int32_t>::max();
 constexpr std::size_t kShownLimit = 200;
 
-// How a value is quoted in an error: as written, masked as a URL (passwords, secrets -> ***), or not at all.
-enum class Shown : std::uint8_t { plain, url, hidden };
+// How a value is quoted in an error: as written, masked as a URL or a list of proxy URLs (passwords, secrets ->
+// ***), or not at all.
+enum class Shown : std::uint8_t { plain, url, proxy_list, hidden };
 
 std::string printable(std::string_view text) {
   std::string out;
@@ -31,20 +34,14 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-// A comma list of URLs is masked item by item, so one item's '@' or '?' cannot shift the masking of another.
-std::string masked_urls(std::string_view text) {
-  const auto items = split_commas(text);
-  std::string out = net::redact_proxy_text(items.front());
-  for (std::size_t i = 1; i < items.size(); ++i) out += "," + net::redact_proxy_text(items[i]);
-  return out;
-}
-
 std::string quoted(std::string_view value, Shown how) {
   switch (how) {
     case Shown::plain:
       return "'" + printable(value) + "'";
     case Shown::url:
-      return "'" + printable(masked_urls(value)) + "'";
+      return "'" + printable(net::redact_url_text(value)) + "'";
+    case Shown::proxy_list:  // item by item, and both halves of an item a ',' in a password cut in two
+      return "'" + printable(net::redact_proxy_list(value)) + "'";
     case Shown::hidden:
       break;
   }
@@ -231,13 +228,13 @@ void read_proxy(Reader& r, Settings::Proxy& p) {
     constexpr std::string_view expected = "a comma list of socks5://, http://, mtproxy:// URLs or tg://proxy links";
     std::size_t empty_item = 0;
     if (!parse_list_value(*list, empty_item)) {
-      r.fail("MTPROTO_PROXIES", *list, Shown::url,
+      r.fail("MTPROTO_PROXIES", *list, Shown::proxy_list,
              std::string(expected) + "; item " + std::to_string(empty_item) + " is empty");
     } else {
       try {
         p.proxies = net::parse_proxy_list(*list);
       } catch (const std::invalid_argument& e) {  // the message shows the URL redacted
-        r.fail("MTPROTO_PROXIES", *list, Shown::url, std::string(expected) + "; " + e.what());
+        r.fail("MTPROTO_PROXIES", *list, Shown::proxy_list, std::string(expected) + "; " + e.what());
       }
     }
   }
@@ -323,10 +320,12 @@ Settings load_settings(const EnvLookup& env) {
   s.shutdown.graceful_timeout = std::chrono::milliseconds(std::llround(shutdown_s * 1000));
   read_storage(r, s.storage);
   if (const auto url = r.text("REDIS_URL")) {
-    if (istarts_with(*url, "redis://"))
+    try {
+      (void)scale::redis::parse_redis_url(*url);  // all of it now, rather than when the first replica connects
       s.redis.url = *url;
-    else
-      r.fail("REDIS_URL", *url, Shown::url, "redis://[USER:PASSWORD@]HOST[:PORT][/DB]");
+    } catch (const scale::redis::RedisUrlError& e) {
+      r.fail("REDIS_URL", *url, Shown::url, "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]; " + e.reason());
+    }
   }
   r.flag("FAULT_INJECTION_ENABLED", s.faults.enabled);
   s.faults.spec = r.text("FAULT_INJECTION_SPEC").value_or("");
@@ -341,9 +340,17 @@ Settings load_settings(const EnvLookup& env) {
   if (s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS"))
     r.fail("MTPROTO_POOL_ENABLED", r.text("MTPROTO_POOL_ENABLED").value_or(""), Shown::plain,
            "MTPROTO_ACCOUNTS to list the pool's accounts (it is empty)");
+  // With the pool off mtpipe drives the first account of the list, so the list is needed either way.
+  if (!s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS") && !r.failed("MTPROTO_POOL_ENABLED"))
+    r.fail("MTPROTO_ACCOUNTS", "", Shown::plain,
+           "an account name (with MTPROTO_POOL_ENABLED off mtpipe drives the first account of the list; log one in "
+           "with `mtpipe login --account NAME`)");
   if (s.proxy.enabled && s.proxy.proxies.empty() && !r.failed("MTPROTO_PROXIES"))
     r.fail("MTPROTO_PROXY_ENABLED", r.text("MTPROTO_PROXY_ENABLED").value_or(""), Shown::plain,
            "MTPROTO_PROXIES to list at least one proxy (it is empty)");
+
+  for (const auto name : kNotUsedYet)
+    if (r.text(name)) s.set_but_not_used.emplace_back(name);
 
   auto errors = r.take_errors();
   if (!errors.empty()) throw SettingsError(std::move(errors));

@@ -95,7 +95,18 @@ struct Settings {
     bool enabled = false;  // FAULT_INJECTION_ENABLED (the injector itself refuses outside development/test)
     std::string spec;      // FAULT_INJECTION_SPEC (scale::parse_fault_spec), checked here, parsed by the container
   } faults;
+
+  // The variables of kNotUsedYet the environment sets.
+  std::vector<std::string> set_but_not_used;
 };
+
+// Variables read and checked, but that no part of mtpipe acts on yet: describe() marks each one that is set
+// "(not used yet)", so nobody takes it for a setting in effect. The feature that starts reading one takes it off
+// this list.
+inline constexpr std::string_view kNotUsedYet[] = {
+    "MTPIPE_CHANNELS", "OBS_PROMETHEUS_ENABLED", "PROMETHEUS_PORT", "OBS_OTEL_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_SAMPLER_RATIO", "HEALTH_BIND", "DATABASE_URL"};
+inline constexpr std::string_view kNotUsedYetNote = " (not used yet)";
 
 // Every bad value found, one message per entry; what() holds them one per line.
 class SettingsError : public std::runtime_error {
@@ -116,8 +127,8 @@ Settings load_settings(const EnvLookup& env);
 Settings load_settings();
 
 // Every setting by its environment name with its effective value, in the order of docs/SETTINGS.md, secrets
-// masked (MTPROTO_API_HASH as ***, passwords and MTProxy secrets inside URLs as ***): for /info and
-// `mtpipe settings`.
+// masked (MTPROTO_API_HASH as ***, passwords and MTProxy secrets inside URLs as ***), and kNotUsedYetNote after
+// the value of a variable that is set but not used yet: for /info and `mtpipe settings`.
 std::vector<std::pair<std::string, std::string>> describe(const Settings& settings);
 
 // `mtpipe settings`: NAME=value lines from the process environment on `out` and 0, or the errors on `err` and 2.

@@ -1,5 +1,6 @@
 // describe(): the effective settings by name, for /info and `mtpipe settings`. Secrets are masked here, once,
 // so no caller can print one by mistake. Values are written the way the variables are read back.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "app/settings.h"
 #include "app/settings_values.h"
 #include "net/dial.h"
+#include "net/url_redaction.h"
 
 namespace mtpipe::app {
 namespace {
@@ -27,9 +29,6 @@ std::string proxies(const std::vector<net::ProxyUrl>& list) {
 
 std::string seconds(std::chrono::milliseconds ms) { return format_number(static_cast<double>(ms.count()) / 1000); }
 
-// Passwords (and any secret query parameter) inside a URL become ***; a sqlite: path is shown as it is.
-std::string masked_url(const std::string& url) { return url.empty() ? url : net::redact_proxy_text(url); }
-
 }  // namespace
 
 // Every class as CLASS=RATE/BURST, the effective values.
@@ -46,7 +45,7 @@ std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
   const auto& m = s.mtproto;
   const auto& o = s.obs;
   const bool sqlite = s.storage.backend == Settings::Storage::Backend::sqlite;
-  return {
+  std::vector<std::pair<std::string, std::string>> described{
       {"ENVIRONMENT", s.environment},
       {"MTPROTO_ENABLED", yes_no(m.enabled)},
       {"MTPROTO_API_ID", m.api_id == 0 ? "" : std::to_string(m.api_id)},
@@ -73,16 +72,20 @@ std::vector<std::pair<std::string, std::string>> describe(const Settings& s) {
       {"OBS_PROMETHEUS_ENABLED", yes_no(o.prometheus_enabled)},
       {"PROMETHEUS_PORT", std::to_string(o.prometheus_port)},
       {"OBS_OTEL_ENABLED", yes_no(o.otel_enabled)},
-      {"OTEL_EXPORTER_OTLP_ENDPOINT", masked_url(o.otlp_endpoint)},
+      {"OTEL_EXPORTER_OTLP_ENDPOINT", net::redact_url_text(o.otlp_endpoint)},
       {"OTEL_SAMPLER_RATIO", format_number(o.sampler_ratio)},
       {"HEALTH_BIND", net::format_endpoint(o.health_bind)},
       {"DEBUG", yes_no(o.debug)},
       {"GRACEFUL_SHUTDOWN_TIMEOUT_S", seconds(s.shutdown.graceful_timeout)},
-      {"DATABASE_URL", sqlite ? s.storage.database_url : masked_url(s.storage.database_url)},
-      {"REDIS_URL", masked_url(s.redis.url)},
+      {"DATABASE_URL", sqlite ? s.storage.database_url : net::redact_url_text(s.storage.database_url)},
+      {"REDIS_URL", net::redact_url_text(s.redis.url)},
       {"FAULT_INJECTION_ENABLED", yes_no(s.faults.enabled)},
       {"FAULT_INJECTION_SPEC", s.faults.spec},
   };
+  for (auto& [name, value] : described)
+    if (std::find(s.set_but_not_used.begin(), s.set_but_not_used.end(), name) != s.set_but_not_used.end())
+      value += kNotUsedYetNote;
+  return described;
 }
 
 }  // namespace mtpipe::app

@@ -2,46 +2,22 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <stdexcept>
 
+#include "crypto/sha.h"
+#include "net/url_redaction.h"
+#include "net/url_text.h"
 #include "tl/base64.h"
 #include "tl/hex.h"
 
 namespace mtpipe::net {
 namespace {
+using namespace url_text;
 using mtproto::transport::MtproxySecret;
 
 [[noreturn]] void fail(const std::string& what) { throw std::invalid_argument(what); }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view space = " \t\r\n";
-  const auto first = s.find_first_not_of(space);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
 int hex_value(char c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
-
-std::string describe_char(char c) {
-  if (c >= ' ' && c < 0x7f) return std::string("'") + c + "'";
-  constexpr std::string_view digits = "0123456789abcdef";
-  const auto byte = static_cast<unsigned char>(c);
-  return std::string("byte 0x") + digits[byte >> 4] + digits[byte & 15];
-}
 
 // `what` names the field for the error; the field's content is never quoted (it may be a password).
 std::string percent_decode(std::string_view s, std::string_view what) {
@@ -109,24 +85,22 @@ MtproxySecret decode_secret(std::string_view text) {
   return secret;
 }
 
+// Messages about a port or a host never quote them: with the '@' and host left out, a password stands where the
+// port would be.
 std::uint16_t parse_port(std::string_view text, std::string_view scheme) {
   if (text.empty()) fail("missing port (" + std::string(scheme) + " proxies have no default port; write host:PORT)");
-  const std::string shown(text.substr(0, 20));
-  if (!std::all_of(text.begin(), text.end(), is_digit)) fail("port '" + shown + "' is not a number");
-  unsigned long long port = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (ec != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535)
-    fail("port " + shown + " out of range (1-65535)");
-  return static_cast<std::uint16_t>(port);
+  if (!std::all_of(text.begin(), text.end(), is_digit)) fail("port is not a number");
+  const auto port = port_number(text);
+  if (!port) fail("port out of range (1-65535)");
+  return *port;
 }
 
 void check_host(std::string_view host) {
   if (host.empty()) fail("missing host");
-  const bool ipv6 = host.find(':') != std::string_view::npos;
-  for (const char c : host) {
-    const bool ok = ipv6 ? is_hex(c) || c == ':' || c == '.' : is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
-    if (!ok) fail("invalid character " + describe_char(c) + " in host" + (ipv6 ? " (IPv6 address)" : ""));
-  }
+  if (const auto bad = bad_host_char(host); bad != std::string_view::npos)
+    fail("invalid character at position " + std::to_string(bad + 1) + " of the host" +
+         (host.find(':') != std::string_view::npos ? " (an IPv6 address has hex digits, ':' and '.')"
+                                                   : " (a host name has letters, digits, '-', '.' and '_')"));
 }
 
 // "host:port" or "[ipv6]:port".
@@ -206,13 +180,7 @@ ProxyUrl parse_authority(ProxyUrl::Kind kind, std::string_view rest) {
 ProxyUrl parse_link(bool socks, std::string_view query) {
   std::array<std::string_view, 5> names{"server", "port", "secret", "user", "pass"};
   std::array<std::optional<std::string>, 5> values;
-  std::size_t start = 0;
-  while (start <= query.size()) {
-    auto end = query.find('&', start);
-    if (end == std::string_view::npos) end = query.size();
-    const std::string_view item = query.substr(start, end - start);
-    start = end + 1;
-    if (item.empty()) continue;
+  for_each_query_item(query, [&](std::string_view item) {
     const auto eq = item.find('=');
     const std::string_view key = item.substr(0, eq);
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -220,7 +188,7 @@ ProxyUrl parse_link(bool socks, std::string_view query) {
       if (values[i]) fail("parameter '" + std::string(names[i]) + "' given twice");
       values[i] = eq == std::string_view::npos ? std::string() : percent_decode(item.substr(eq + 1), "parameter '" + std::string(names[i]) + "'");
     }
-  }
+  });
   const std::string_view scheme = socks ? "socks5" : "mtproxy";
   if (!values[0] || values[0]->empty()) fail("missing server parameter");
   if (!values[1] || values[1]->empty()) fail("missing port parameter");
@@ -253,18 +221,11 @@ ProxyUrl parse_link_path(std::string_view path, std::string_view form) {
        "socks?server=...&port=...");
 }
 
-// "t.me/proxy?..." with its host: the path after "t.me/", or nullopt if `rest` is not a t.me address.
-std::optional<std::string_view> tme_path(std::string_view rest) {
-  for (const std::string_view host : {"t.me/", "www.t.me/", "telegram.me/", "www.telegram.me/"})
-    if (istarts_with(rest, host)) return rest.substr(host.size());
-  return std::nullopt;
-}
-
 ProxyUrl parse_trimmed(std::string_view text) {
   if (text.empty()) fail("empty");
   const auto sep = text.find("://");
   if (sep == std::string_view::npos) {
-    if (const auto path = tme_path(text)) return parse_link_path(*path, "t.me/");
+    if (const auto path = telegram_link_path(text)) return parse_link_path(*path, "t.me/");
     fail("missing scheme (expected socks5://, http://, mtproxy:// or tg://proxy?...)");
   }
   const std::string_view scheme = text.substr(0, sep);
@@ -273,58 +234,14 @@ ProxyUrl parse_trimmed(std::string_view text) {
   if (iequals(scheme, "mtproxy")) return parse_authority(ProxyUrl::Kind::mtproxy, rest);
   if (iequals(scheme, "tg")) return parse_link_path(rest, "tg://");
   if (iequals(scheme, "http") || iequals(scheme, "https")) {
-    if (const auto path = tme_path(rest)) return parse_link_path(*path, "t.me/");
+    if (const auto path = telegram_link_path(rest)) return parse_link_path(*path, "t.me/");
     if (iequals(scheme, "http")) return parse_authority(ProxyUrl::Kind::http, rest);
     fail("unknown scheme 'https' (HTTPS proxies are not supported; https:// is accepted for t.me/proxy links only)");
   }
-  fail("unknown scheme '" + std::string(scheme.substr(0, 20)) + "' (expected socks5, http, mtproxy or tg://proxy)");
-}
-
-std::string redact_query(std::string_view query) {
-  std::string out;
-  std::size_t start = 0;
-  while (start <= query.size()) {
-    auto end = query.find('&', start);
-    if (end == std::string_view::npos) end = query.size();
-    const std::string_view item = query.substr(start, end - start);
-    const auto eq = item.find('=');
-    const std::string_view key = item.substr(0, eq);
-    if (start > 0) out += '&';
-    if (eq != std::string_view::npos && (iequals(key, "secret") || iequals(key, "pass") || iequals(key, "password")))
-      out += std::string(key) + "=***";
-    else
-      out += item;
-    start = end + 1;
-  }
-  return out;
+  fail("unknown scheme (expected socks5://, http://, mtproxy:// or tg://proxy?...)");
 }
 
 }  // namespace
-
-std::string redact_proxy_text(std::string_view text) {
-  text = trim(text);
-  const auto sep = text.find("://");
-  const std::string_view scheme = sep == std::string_view::npos ? std::string_view() : text.substr(0, sep);
-  std::string_view rest = sep == std::string_view::npos ? text : text.substr(sep + 3);
-  std::string out = sep == std::string_view::npos ? std::string() : std::string(scheme) + "://";
-  const bool link = iequals(scheme, "tg") || tme_path(rest).has_value();
-  if (!link) {
-    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
-      const std::string_view userinfo = rest.substr(0, at);
-      const auto colon = userinfo.find(':');
-      const bool user_shown = iequals(scheme, "socks5") || iequals(scheme, "socks5h") || iequals(scheme, "http");
-      if (colon != std::string_view::npos) out += std::string(userinfo.substr(0, colon)) + ":***";
-      else out += user_shown ? std::string(userinfo) : "***";
-      out += '@';
-      rest = rest.substr(at + 1);
-    }
-  }
-  const auto q = rest.find('?');
-  out += rest.substr(0, q);
-  if (q != std::string_view::npos) out += "?" + redact_query(rest.substr(q + 1));
-  if (out.size() > 200) out = out.substr(0, 200) + "...";
-  return out;
-}
 
 ProxyUrl parse_proxy_url(std::string_view text) {
   text = trim(text);
@@ -337,18 +254,16 @@ ProxyUrl parse_proxy_url(std::string_view text) {
 
 std::vector<ProxyUrl> parse_proxy_list(std::string_view comma_list) {
   std::vector<ProxyUrl> out;
-  std::size_t index = 0, start = 0;
-  while (start <= comma_list.size()) {
-    auto end = comma_list.find(',', start);
-    if (end == std::string_view::npos) end = comma_list.size();
-    const std::string_view item = trim(comma_list.substr(start, end - start));
-    start = end + 1;
-    if (item.empty()) continue;
+  std::size_t index = 0;
+  for (const auto& item : split_proxy_list(comma_list)) {
+    if (item.text.empty()) continue;
     ++index;
     try {
-      out.push_back(parse_proxy_url(item));
+      out.push_back(parse_trimmed(item.text));
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("proxy list item " + std::to_string(index) + ": " + e.what());
+      throw std::invalid_argument("proxy list item " + std::to_string(index) + ": proxy URL '" + redact_proxy_item(item) +
+                                  "': " + e.what() +
+                                  (item.suspect ? " (a ',' inside a password or secret splits the list: write it as %2C)" : ""));
     }
   }
   return out;
@@ -387,6 +302,12 @@ std::string ProxyUrl::url() const {
     out += '@';
   }
   return out + format_endpoint(endpoint);
+}
+
+std::string ProxyUrl::identity() const {
+  const std::string canonical = url();
+  const auto digest = crypto::sha256(std::span(reinterpret_cast<const std::uint8_t*>(canonical.data()), canonical.size()));
+  return std::string(scheme_name(kind)) + "://" + format_endpoint(endpoint) + "#" + tl::to_hex(std::span(digest).first(8));
 }
 
 }  // namespace mtpipe::net

@@ -36,19 +36,22 @@ struct ProxyUrl {
   // The canonical URL with the credentials and the secret in hex: parse_proxy_url(url()) gives this proxy back.
   // For handing the configuration on, never for logs.
   std::string url() const;
+  // Which proxy this is, for keys shared with other processes (Redis): "socks5://host:1080#" and the first 8 bytes
+  // of SHA-256(url()) in hex. Two proxies that differ only in their credentials or secret are two proxies, yet
+  // neither appears. The hash only tells them apart: whoever reads it and knows the host could still test
+  // guesses of a weak password against it, so it goes only where the credentials' holder is trusted anyway.
+  std::string identity() const;
 };
 
-// Throws std::invalid_argument naming what is wrong and quoting the URL redacted, e.g.
-// "proxy URL 'socks5://u:***@host': missing port (socks5 proxies have no default port; write host:PORT)".
-// Surrounding whitespace is ignored.
+// Throws std::invalid_argument naming what is wrong and quoting the URL as redact_proxy_text shows it, e.g.
+// "proxy URL 'socks5://u:***@***': missing port (socks5 proxies have no default port; write host:PORT)". What
+// is wrong is said without quoting any of the text (a port, a host character): with the '@' and host left out, a
+// password stands where the port would be. Surrounding whitespace is ignored.
 ProxyUrl parse_proxy_url(std::string_view text);
 
 // A comma-separated list; empty items and the spaces around items are skipped. An error names the item by its
-// 1-based position among the non-empty items: "proxy list item 2: proxy URL '...': ...".
+// 1-based position among the non-empty items: "proxy list item 2: proxy URL '...': ...", the item shown as
+// redact_proxy_item shows it (a ',' in a password splits an item in two, and neither half is shown).
 std::vector<ProxyUrl> parse_proxy_list(std::string_view comma_list);
-
-// The redaction parse_proxy_url's messages use, for text that may not parse: passwords, secrets and the
-// secret/pass query parameters become ***. Exposed for callers that must log a URL they could not parse.
-std::string redact_proxy_text(std::string_view text);
 
 }  // namespace mtpipe::net

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "net/dial.h"
+#include "net/url_redaction.h"
 
 namespace mtpipe::scale::redis {
 namespace {
@@ -17,18 +18,6 @@ constexpr auto npos = std::string_view::npos;
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), text.begin(), [](char p, char t) { return p == (t | 0x20); });
-}
-
-// For messages about text that may not parse: what stands between the userinfo's ':' (or the scheme, when there
-// is no ':') and the last '@' becomes ***.
-std::string hide_password(std::string_view text) {
-  const auto at = text.rfind('@');
-  const auto scheme_end = text.find("://");
-  const std::size_t start = scheme_end == npos ? 0 : scheme_end + 3;
-  if (at == npos || at < start) return std::string(text);
-  const auto colon = text.find(':', start);
-  const std::size_t hidden_from = colon != npos && colon < at ? colon + 1 : start;
-  return std::string(text.substr(0, hidden_from)) + "***" + std::string(text.substr(at));
 }
 
 // `field` names what is decoded; its text is never quoted (it may be a password).
@@ -69,7 +58,7 @@ void check_host(std::string_view host, bool ipv6) {
   for (const char c : host) {
     const bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
     const bool ok = alnum || c == '.' || (ipv6 ? c == ':' : c == '-' || c == '_');
-    if (!ok) fail(std::string("invalid character '") + c + "' in host" + (ipv6 ? " (IPv6 address)" : ""));
+    if (!ok) fail("invalid character in the host" + std::string(ipv6 ? " (IPv6 address)" : ""));
   }
 }
 
@@ -95,23 +84,23 @@ void parse_host_port(std::string_view text, RedisUrl& url) {
   url.host = std::string(host);
   if (!has_port) return;
   const auto port = decimal(port_text);
-  if (!port) fail("port '" + std::string(port_text) + "' is not a number");
-  if (*port == 0 || *port > 65535) fail("port " + std::string(port_text) + " out of range (1-65535)");
+  if (!port) fail("port is not a number");
+  if (*port == 0 || *port > 65535) fail("port out of range (1-65535)");
   url.port = static_cast<std::uint16_t>(*port);
 }
 
 int parse_db(std::string_view text) {
   if (text.empty()) return 0;  // "redis://host/" names database 0 as well
   const auto db = decimal(text);
-  if (!db) fail("database '" + std::string(text) + "' is not a number (write /0, /1, ...)");
-  if (*db > static_cast<unsigned long>(std::numeric_limits<int>::max())) fail("database " + std::string(text) + " out of range");
+  if (!db) fail("database is not a number (write /0, /1, ...)");
+  if (*db > static_cast<unsigned long>(std::numeric_limits<int>::max())) fail("database number out of range");
   return static_cast<int>(*db);
 }
 
 RedisUrl parse(std::string_view text) {
   if (starts_with_ignoring_case(text, "rediss://")) fail("TLS (rediss://) is not supported; use redis://");
   if (starts_with_ignoring_case(text, "unix:")) fail("unix sockets are not supported; write redis://HOST[:PORT][/DB]");
-  if (!starts_with_ignoring_case(text, "redis://")) fail("expected redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]");
+  if (!starts_with_ignoring_case(text, "redis://")) fail("unknown scheme (only redis:// is supported)");
   std::string_view rest = text.substr(8);
   RedisUrl url;
   if (const auto at = rest.rfind('@'); at != npos) {
@@ -136,7 +125,7 @@ RedisUrl parse_redis_url(std::string_view text) {
   try {
     return parse(text);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument("Redis URL '" + hide_password(text) + "': " + e.what());
+    throw RedisUrlError(net::redact_url_text(text), e.what());
   }
 }
 

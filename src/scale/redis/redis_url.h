@@ -7,8 +7,10 @@
 // password). rediss:// (TLS) and unix sockets are not supported.
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mtpipe::scale::redis {
 
@@ -25,8 +27,21 @@ struct RedisUrl {
   std::string address() const;
 };
 
-// Throws std::invalid_argument saying what is wrong and quoting the text with any password hidden, e.g.
-// "Redis URL 'redis://:***@host:99999': port 99999 out of range (1-65535)". Surrounding whitespace is ignored.
+// What parse_redis_url throws: what() quotes the text as net::redact_url_text shows it, e.g.
+// "Redis URL 'redis://:***@***': port out of range (1-65535)"; reason() is what is wrong alone. Neither quotes
+// any part of the text itself (a port, a host character): with the '@' left out, a password stands where the
+// port would be.
+class RedisUrlError : public std::invalid_argument {
+ public:
+  RedisUrlError(const std::string& shown_url, std::string reason)
+      : std::invalid_argument("Redis URL '" + shown_url + "': " + reason), reason_(std::move(reason)) {}
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
+// Throws RedisUrlError. Surrounding whitespace is ignored.
 RedisUrl parse_redis_url(std::string_view text);
 
 }  // namespace mtpipe::scale::redis
