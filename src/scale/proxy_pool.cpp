@@ -20,6 +20,7 @@ ProxyPool::ProxyPool(std::vector<net::ProxyUrl> proxies, ProxyPoolOptions option
   proxies_.reserve(proxies.size());
   for (auto& url : proxies) {
     Proxy p;
+    p.id = url.identity();
     p.url = std::move(url);
     proxies_.push_back(std::move(p));
   }
@@ -124,7 +125,7 @@ bool ProxyPool::usable_besides(std::size_t proxy) const {
 
 ProxyStatus ProxyPool::status(std::size_t proxy) const {
   const Proxy& p = proxies_.at(proxy);
-  return ProxyStatus{p.url.redacted(), usable(p), p.fail_score, p.bans, p.banned_until, p.successes, p.failures,
+  return ProxyStatus{p.url.redacted(), p.id, usable(p), p.fail_score, p.bans, p.banned_until, p.successes, p.failures,
                      p.accounts};
 }
 

@@ -36,7 +36,8 @@ enum class Blame : std::uint8_t {
 Blame blame(const net::DialError& error) noexcept;
 
 struct ProxyStatus {
-  std::string name;  // redacted URL
+  std::string name;  // redacted URL, for people: two proxies that differ only in credentials look the same in it
+  std::string id;    // ProxyUrl::identity(), for keys shared with other processes: tells those two apart
   bool usable = false;
   int fail_score = 0;
   int bans = 0;
@@ -75,6 +76,7 @@ class ProxyPool {
  private:
   struct Proxy {
     net::ProxyUrl url;
+    std::string id;  // url.identity(), hashed once
     int fail_score = 0;
     int bans = 0;
     std::optional<Clock::time_point> banned_until;  // set while banned; cleared by a passed check

@@ -121,6 +121,34 @@ TEST(ProxyPool, TheHealthierProxyIsPreferred) {
 TEST(ProxyPool, StatusNamesAProxyWithoutItsPassword) {
   ProxyPool pool(proxies(1), {});
   EXPECT_EQ(pool.status(0).name.find("secret"), std::string::npos);
+  EXPECT_EQ(pool.status(0).id.find("secret"), std::string::npos);
+}
+
+// One proxy service, one host and port, two accounts of it: two proxies. A ban of one leaves the other usable, and
+// their ids (the keys other replicas know them by) differ though their names do not.
+TEST(ProxyPool, ProxiesThatDifferOnlyInCredentialsAreTwoProxies) {
+  ProxyPool pool({net::parse_proxy_url("socks5://u:Passw0rdOne@10.0.0.1:1080"),
+                  net::parse_proxy_url("socks5://u:Passw0rdTwo@10.0.0.1:1080")},
+                 {});
+  EXPECT_EQ(pool.status(0).name, pool.status(1).name);
+  EXPECT_NE(pool.status(0).id, pool.status(1).id);
+  for (int i = 0; i < 3; ++i) pool.on_failure(0, dead, t0);
+  EXPECT_FALSE(pool.status(0).usable);
+  EXPECT_TRUE(pool.status(1).usable);
+  EXPECT_EQ(pool.pick("alice", t0), std::optional<std::size_t>(1));
+}
+
+// The log lines of a ban and of a health check name the proxy without its password.
+TEST(ProxyPool, LogLinesShowNoPassword) {
+  ProxyPool pool({net::parse_proxy_url("socks5://u:Sup3rS3cretPw@10.0.0.1:1080"),
+                  net::parse_proxy_url("socks5://u:Other5ecretPw@10.0.0.2:1080")},
+                 {});
+  AccountProxySource source(pool, "alice", [] { return t0; });
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 3; ++i) source.failed(0, dead);
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(logged.find("proxy socks5://u:***@10.0.0.1:1080 banned"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find("Sup3rS3cretPw"), std::string::npos) << logged;
 }
 
 }  // namespace

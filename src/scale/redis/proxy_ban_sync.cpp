@@ -17,17 +17,17 @@ asio::awaitable<void> ProxyBanSync::round() {
   const auto bans = co_await shared_.banned();
   for (std::size_t i = 0; i < pool_.size(); ++i) {
     const ProxyStatus status = pool_.status(i);
-    const auto shared_ban = bans.find(status.name);
+    const auto shared_ban = bans.find(status.id);
     const auto now = Clock::now();
     bool banned_here = status.banned_until.has_value();
     if (banned_here && status.bans > published_bans_[i]) {
       const auto left = std::max(std::chrono::duration_cast<milliseconds>(*status.banned_until - now), milliseconds(1));
-      co_await shared_.ban(status.name, left, "fail score limit reached");
+      co_await shared_.ban(status.id, left, "fail score limit reached");
       published_bans_[i] = status.bans;
       ++counters_.published;
     } else if (!banned_here && shared_ban != bans.end()) {
       if (banned_before_[i]) {  // banned here until a health check passed: the proxy works again
-        co_await shared_.clear(status.name);
+        co_await shared_.clear(status.id);
         ++counters_.cleared;
       } else {
         pool_.adopt_ban(i, now + shared_ban->second.remaining);

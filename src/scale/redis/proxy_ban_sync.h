@@ -6,7 +6,9 @@
 //   - a ban another replica published is adopted here until it ends (it does not count as one of ours, so it is
 //     not published back, and when it ends this replica's health check decides, as for its own bans);
 //   - a proxy this replica had banned that passed its health check is cleared for all.
-// Proxies are named by their redacted URL: nothing secret reaches Redis.
+// Proxies are named in Redis by ProxyUrl::identity() (scheme, host, port and a hash of the whole URL): two proxies
+// on one host and port with other credentials or another secret are banned apart, and no credential reaches
+// Redis. Log lines name them by their redacted URL.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

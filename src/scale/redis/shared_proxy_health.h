@@ -1,8 +1,9 @@
 #pragma once
 // Proxy bans shared by the replicas (issue 5 point 6): a proxy one replica found dead is avoided by all of them
 // until the ban runs out. Bans live in a sorted set scored by when they end (the server's clock) and a hash of
-// reasons; reading removes the bans that ended. Name proxies by their redacted form (ProxyUrl::redacted()):
-// whatever is passed here is stored in Redis and read back by every replica, so it must hold no credentials.
+// reasons; reading removes the bans that ended. Name proxies by ProxyUrl::identity(): whatever is passed here is
+// stored in Redis and read back by every replica, so it must hold no credentials, yet tell apart two proxies that
+// differ only in them (their redacted forms are equal).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

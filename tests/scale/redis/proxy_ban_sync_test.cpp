@@ -41,9 +41,10 @@ TEST_F(ProxyBanSyncTest, ABanOneReplicaMakesMovesTheOthersAccountsAndAPassedChec
   run(io, sync_a.round());
   EXPECT_EQ(sync_a.counters().published + sync_b.counters().published, 1u);
 
-  // Redis holds the proxy's name without its credentials.
+  // Redis holds the proxy's identity without its credentials.
   const auto bans = run(io, shared_b.banned());
   ASSERT_EQ(bans.size(), 1u);
+  EXPECT_EQ(bans.begin()->first, pool_a.status(used_by_b).id);
   EXPECT_EQ(bans.begin()->first.find("secret"), std::string::npos);
 
   // A's health check passes once the ban runs out: the shared ban is lifted.
@@ -51,6 +52,43 @@ TEST_F(ProxyBanSyncTest, ABanOneReplicaMakesMovesTheOthersAccountsAndAPassedChec
   run(io, sync_a.round());
   EXPECT_EQ(sync_a.counters().cleared, 1u);
   EXPECT_TRUE(run(io, shared_b.banned()).empty());
+}
+
+// Two proxies on one host and port with other passwords (two accounts of one proxy service) look the same
+// redacted, but are two proxies: one's ban is not the other's, on this replica or another, and what Redis holds
+// shows neither password.
+TEST_F(ProxyBanSyncTest, ProxiesThatDifferOnlyInCredentialsAreBannedApart) {
+  const auto same_host = [] {
+    return std::vector<net::ProxyUrl>{net::parse_proxy_url("socks5://user:Passw0rdOne@10.0.0.1:1080"),
+                                      net::parse_proxy_url("socks5://user:Passw0rdTwo@10.0.0.1:1080"),
+                                      net::parse_proxy_url("mtproxy://dd0123456789abcdef0123456789abcdef@10.0.0.1:443"),
+                                      net::parse_proxy_url("mtproxy://dd00112233445566778899aabbccddeeff@10.0.0.1:443")};
+  };
+  RedisClient other_client = make_client();
+  SharedProxyHealth shared_a(*client, "test:"), shared_b(other_client, "test:");
+  ProxyPool pool_a(same_host(), {}), pool_b(same_host(), {});
+  ASSERT_EQ(pool_a.status(0).name, pool_a.status(1).name);
+  ASSERT_EQ(pool_a.status(2).name, pool_a.status(3).name);
+  ProxyBanSync sync_a(shared_a, pool_a), sync_b(shared_b, pool_b);
+  const auto now = Clock::now();
+  for (const std::size_t banned : {std::size_t{0}, std::size_t{2}})
+    for (int i = 0; i < ProxyPoolOptions{}.fail_score_limit; ++i) pool_a.on_failure(banned, dead, now);
+  EXPECT_TRUE(pool_a.status(1).usable);
+  EXPECT_TRUE(pool_a.status(3).usable);
+  run(io, sync_a.round());
+  run(io, sync_b.round());
+  EXPECT_FALSE(pool_b.status(0).usable);
+  EXPECT_TRUE(pool_b.status(1).usable) << "banned for the other password's failures";
+  EXPECT_FALSE(pool_b.status(2).usable);
+  EXPECT_TRUE(pool_b.status(3).usable) << "banned for the other secret's failures";
+  EXPECT_EQ(sync_b.counters().adopted, 2u);
+  const auto bans = run(io, shared_b.banned());
+  ASSERT_EQ(bans.size(), 2u);
+  for (const auto& [key, ban] : bans) {
+    for (const char* credential : {"Passw0rd", "user", "0123456789abcdef", "00112233445566778899"})
+      EXPECT_EQ(key.find(credential), std::string::npos) << key;
+    EXPECT_EQ(key.find("10.0.0.1:"), key.find("://") + 3) << key;  // still says which host it is
+  }
 }
 
 TEST_F(ProxyBanSyncTest, WithoutRedisThePoolKeepsItsOwnBans) {
