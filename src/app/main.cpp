@@ -1,6 +1,8 @@
 // The mtpipe command line. CLI11 stays in this file; each command is a plain function elsewhere.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include "app/account_command.h"
 #include "app/probe_command.h"
@@ -11,11 +13,31 @@
 #include "app/settings.h"
 #include "app/sim_command.h"
 #include "app/tl_command.h"
+#include "net/url_redaction.h"
 #include "obs/log.h"
 #include "sim/sim_options.h"
 #include "tl/api.h"
 
+namespace {
+
+// Like --password, a proxy's password or MTProxy secret given as a flag can be read by every user of the machine in
+// the process list. Said at once, before the command runs (and perhaps fails for another reason).
+void warn_about_proxy_credentials_in_flags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::optional<std::string_view> value;
+    if (arg == "--proxy" && i + 1 < argc) value = argv[i + 1];
+    if (arg.starts_with("--proxy=")) value = arg.substr(8);
+    if (value && mtpipe::net::may_hold_credentials(*value))
+      std::cerr << "mtpipe: warning: the --proxy flag holds a password or secret, which other users can read in the "
+                   "process list (ps); pass the proxy in MTPIPE_PROXY instead\n";
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  warn_about_proxy_credentials_in_flags(argc, argv);
   CLI::App app{"mtpipe: collects Telegram channel data over MTProto"};
   app.set_version_flag("--version", std::string("mtpipe 0.1.0 (TL layer ") + std::to_string(mtpipe::tl::kLayer) + ")");
   app.require_subcommand(1);
@@ -167,7 +189,10 @@ int main(int argc, char** argv) {
     command->add_option("--api-id", account_opts.api_id, "From my.telegram.org")->envname("MTPROTO_API_ID");
     command->add_option("--api-hash", account_opts.api_hash, "From my.telegram.org (prefer MTPROTO_API_HASH: flags show in ps)")
         ->envname("MTPROTO_API_HASH");
-    command->add_option("--proxy", account_opts.proxy, "socks5://, http://, mtproxy://SECRET@host:port or a tg://proxy link");
+    command->add_option("--proxy", account_opts.proxy,
+                        "socks5://, http://, mtproxy://SECRET@host:port or a tg://proxy link (a password or secret in a "
+                        "flag is visible in ps: prefer MTPIPE_PROXY)")
+        ->envname("MTPIPE_PROXY");
     command->add_option("--transport", account_opts.transport,
                         "abridged, intermediate, padded, full, or obfuscated-{abridged,intermediate,padded}")
         ->capture_default_str();
