@@ -8,7 +8,12 @@ seconds=$2
 corpus="$build/corpus"
 findings="$build/findings"
 mkdir -p "$findings"
-[ -d "$corpus/tl" ] || "$build/tests/fuzz/fuzz_seeds" "$corpus" >/dev/null
+# Seeds are written again whenever fuzz_seeds is newer than them (the mtproto inputs follow the code's fixtures).
+if [ ! -f "$corpus/.written" ] || [ "$build/tests/fuzz/fuzz_seeds" -nt "$corpus/.written" ]; then
+  rm -rf "$corpus"
+  "$build/tests/fuzz/fuzz_seeds" "$corpus" >/dev/null
+  touch "$corpus/.written"
+fi
 
 run() {
   local target=$1 seeds=$2
@@ -26,5 +31,4 @@ run() {
 
 run tl_decode_fuzz "$corpus/tl"
 run json_bridge_fuzz "$corpus/json"
-mkdir -p "$corpus/mtproto"
 run mtproto_fuzz "$corpus/mtproto"

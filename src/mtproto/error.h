@@ -20,10 +20,15 @@ enum class Refusal : std::uint8_t {
   dh_gen_fail,          // the server answered dh_gen_fail
   bad_auth_key_id,      // encrypted packet for an auth key that is not ours
   bad_msg_key,          // msg_key does not match the decrypted plaintext
-  bad_length,           // message_data_length or padding out of bounds
+  bad_packet_size,      // encrypted packet shorter than the smallest message, or not whole AES blocks
+  bad_length,           // message_data_length negative, not divisible by 4, or past the end of the plaintext
+  bad_padding,          // padding outside 12..1024 bytes
   bad_session_id,       // session_id is not the active session
-  bad_msg_id,           // wrong parity, outside the time window
+  msg_id_parity,        // a server msg_id that is even (server ids are 1 or 3 mod 4)
+  bad_msg_id,           // msg_id outside the time window (over 300 s in the past or 30 s in the future)
   replayed_msg_id,      // msg_id seen before, or lower than every id in the window
+  bad_container,        // a container that breaks the container rules (inner id not below its own, nested, too many)
+  inflation_budget,     // gzip_packed inflating past what one packet may inflate to in all
   handshake_timeout,
 };
 

@@ -86,8 +86,16 @@ void Reader::fail_short(std::size_t n) const {
 
 std::string Reader::inflate(std::string_view packed, std::size_t at) {
   std::string out;
-  if (!gzip_inflate(packed, kMaxInflatedSize, out)) fail("gzip_packed holds invalid or oversized data", at);
-  return out;
+  switch (gzip_inflate(packed, budget(), out)) {
+    case Inflated::ok:
+      budget() -= out.size();
+      return out;
+    case Inflated::too_large:
+      fail("gzip_packed inflates past the " + std::to_string(budget()) + " bytes left of its inflate budget", at);
+    case Inflated::corrupt:
+      break;
+  }
+  fail("gzip_packed holds data that does not inflate", at);
 }
 
 }  // namespace mtpipe::tl

@@ -17,7 +17,9 @@ namespace mtpipe::tl {
 class Reader {
  public:
   static constexpr int kMaxDepth = 64;
-  // gzip_packed may expand this much at most; Telegram's largest objects are far smaller.
+  // What gzip_packed may inflate to in all, summed over every gzip_packed one read meets, siblings and nested
+  // ones alike: a vector of small bombs must not add up to a large one. Telegram's largest objects are far
+  // smaller.
   static constexpr std::size_t kMaxInflatedSize = 64u << 20;
 
   explicit Reader(std::span<const std::uint8_t> data, std::size_t base_offset = 0, int depth = 0)
@@ -68,13 +70,14 @@ class Reader {
   };
 
   // Reads `gzip_packed#3072cfa1 packed_data:bytes` (its id already consumed): inflates the data,
-  // bounded by kMaxInflatedSize, and hands a reader over it to `read`, which must consume it all.
+  // within what is left of the inflate budget, and hands a reader over it to `read`, which must consume it all.
   template <class F>
   auto gzipped(F&& read) {
     const std::size_t at = offset();
     std::string inflated = inflate(bytes_view(), at);
     Reader inner({reinterpret_cast<const std::uint8_t*>(inflated.data()), inflated.size()}, 0,
                  depth_);
+    inner.shared_budget_ = &budget();
     auto result = read(inner);
     if (!inner.at_end()) fail("trailing bytes inside gzip_packed", at);
     return result;
@@ -90,7 +93,10 @@ class Reader {
     if (static_cast<std::size_t>(end_ - p_) < n) fail_short(n);
   }
   [[noreturn]] void fail_short(std::size_t n) const;
-  static std::string inflate(std::string_view packed, std::size_t at);
+  // Inflates within the budget and takes what it inflated from it.
+  std::string inflate(std::string_view packed, std::size_t at);
+  // What gzip_packed may still inflate to, shared by this reader and every reader gzipped() makes from it.
+  std::size_t& budget() noexcept { return shared_budget_ ? *shared_budget_ : own_budget_; }
 
   template <class T>
   T get() {
@@ -114,6 +120,8 @@ class Reader {
   const std::uint8_t* end_;
   std::size_t base_offset_;
   int depth_;
+  std::size_t own_budget_ = kMaxInflatedSize;
+  std::size_t* shared_budget_ = nullptr;  // the outermost reader's, for a reader over inflated bytes
 };
 
 }  // namespace mtpipe::tl

@@ -118,6 +118,31 @@ TEST(Codec, GzipBombAndCorruptGzipAreRefused) {
   EXPECT_NE(decode_error(corrupt.data()).find("gzip_packed"), std::string::npos);
 }
 
+TEST(Codec, GzipBudgetIsSharedByEveryGzipPackedOfOneRead) {
+  // RichTexts of 14 MiB each (a TL string holds under 16 MiB), every one well under the 64 MiB budget, five of
+  // them together over it.
+  std::string text_plain(4, '\0');
+  const std::uint32_t id = api::textPlain::ID;
+  std::memcpy(text_plain.data(), &id, 4);
+  Writer body;
+  body.string(std::string(14u << 20, 'x'));
+  text_plain.append(body.data().begin(), body.data().end());
+  const std::string packed = gzip_deflate(text_plain, 1);
+  const auto concat = [&](int parts) {
+    Writer w;
+    w.u32(api::textConcat::ID);
+    w.u32(kVectorId);
+    w.u32(static_cast<std::uint32_t>(parts));
+    for (int i = 0; i < parts; ++i) {
+      w.u32(kGzipPackedId);
+      w.string(packed);
+    }
+    return w.take();
+  };
+  EXPECT_EQ(decode_error(concat(4)), "") << "56 MiB in all is within the budget";
+  EXPECT_NE(decode_error(concat(5)).find("gzip_packed inflates past"), std::string::npos);
+}
+
 TEST(Codec, MissingRequiredObjectIsAnEncodeErrorNamingTheField) {
   api::messages::getHistory q;  // peer left empty
   Writer w;

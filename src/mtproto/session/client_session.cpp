@@ -20,6 +20,14 @@ namespace {
 constexpr std::size_t kRememberSent = 32;
 constexpr std::size_t kMaxAcksPerMessage = 8192;
 
+// The session a queued destroy_session query asks to destroy; nothing for any other query.
+std::optional<std::int64_t> destroy_session_target(std::span<const std::uint8_t> body) noexcept {
+  if (body.size() != 12 || constructor_of(body) != tl::mt::destroy_session::ID) return std::nullopt;
+  std::int64_t session_id;
+  std::memcpy(&session_id, body.data() + 4, 8);
+  return session_id;
+}
+
 std::int64_t server_time_ns(std::int64_t server_msg_id) noexcept {
   const auto seconds = server_msg_id >> 32;
   const auto fraction = static_cast<std::uint64_t>(server_msg_id) & 0xffffffffu;
@@ -168,8 +176,12 @@ bool ClientSession::is_clock_correction() const {
   if (unpacked_.messages.empty()) return false;
   for (const auto& m : unpacked_.messages) {
     if (m.constructor() != tl::mt::bad_msg_notification::ID) return false;
-    const auto n = tl::parse_boxed<tl::mt::bad_msg_notification>(m.body);
-    if ((n.error_code != 16 && n.error_code != 17) || !sent_recently(n.bad_msg_id)) return false;
+    try {
+      const auto n = tl::parse_boxed<tl::mt::bad_msg_notification>(m.body);
+      if ((n.error_code != 16 && n.error_code != 17) || !sent_recently(n.bad_msg_id)) return false;
+    } catch (const tl::DecodeError&) {
+      return false;  // not a notification at all: the time window applies
+    }
   }
   return true;
 }
@@ -202,7 +214,7 @@ void ClientSession::receive(std::span<const std::uint8_t> packet, std::vector<Se
   if (h.session_id != session_id_)
     throw ProtocolError(Refusal::bad_session_id, "message for session " + std::to_string(h.session_id) +
                                                      ", this session is " + std::to_string(session_id_));
-  if ((h.msg_id & 1) == 0) throw ProtocolError(Refusal::bad_msg_id, "server msg_id is even");
+  if ((h.msg_id & 1) == 0) throw ProtocolError(Refusal::msg_id_parity, "server msg_id is even");
   unpack(h.msg_id, h.seq_no, opened.body, unpacked_);
   const auto age = msg_id_age(h.msg_id, clock_.unix_ns() + time_offset_ns());
   if (age != MsgIdAge::ok && !is_clock_correction()) {
@@ -218,7 +230,7 @@ void ClientSession::receive(std::span<const std::uint8_t> packet, std::vector<Se
       throw ProtocolError(Refusal::replayed_msg_id, "server container msg_id already seen");
     for (std::size_t i = 0; i < unpacked_.messages.size(); ++i) {
       const auto& m = unpacked_.messages[i];
-      if ((m.msg_id & 1) == 0) throw ProtocolError(Refusal::bad_msg_id, "server msg_id in a container is even");
+      if ((m.msg_id & 1) == 0) throw ProtocolError(Refusal::msg_id_parity, "server msg_id in a container is even");
       repeated_[i] = seen_.accept(m.msg_id) != ReplayWindow::Verdict::fresh;
     }
   }
@@ -278,13 +290,16 @@ void ClientSession::handle(const InMessage& m, std::vector<SessionEvent>& events
     }
     case mt::destroy_session_ok::ID:
     case mt::destroy_session_none::ID: {
-      // No req_msg_id here: the answer goes to the oldest destroy_session query still waiting.
-      for (auto& [id, p] : pending_) {
-        if (p.msg_id != 0 && constructor_of(p.body) == mt::destroy_session::ID) {
-          answer(p.msg_id, {body.begin(), body.end()}, events);
-          return;
-        }
-      }
+      // No req_msg_id here, only the session it is about: the answer goes to the oldest query waiting to destroy
+      // that session (the server answers in the order the queries reached it, which is msg_id order).
+      const std::int64_t destroyed = m.constructor() == mt::destroy_session_ok::ID
+                                         ? tl::parse_boxed<mt::destroy_session_ok>(body).session_id
+                                         : tl::parse_boxed<mt::destroy_session_none>(body).session_id;
+      std::int64_t oldest = 0;
+      for (const auto& [id, p] : pending_)
+        if (p.msg_id != 0 && (oldest == 0 || p.msg_id < oldest) && destroy_session_target(p.body) == destroyed)
+          oldest = p.msg_id;
+      if (oldest != 0) answer(oldest, {body.begin(), body.end()}, events);
       return;
     }
     case mt::new_session_created::ID: {
@@ -328,7 +343,7 @@ void ClientSession::handle_rpc_result(const InMessage& m, std::vector<SessionEve
   std::span<const std::uint8_t> result = r.rest();
   std::vector<std::uint8_t> inflated;
   if (constructor_of(result) == tl::kGzipPackedId) {
-    inflate_gzip_packed(result, inflated);
+    inflate_gzip_packed(result, inflated, unpacked_.inflate_left);
     result = inflated;
   }
   if (constructor_of(result) == tl::mt::rpc_error::ID) {

@@ -18,7 +18,7 @@ namespace {
 void add_message(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
   if (constructor_of(body) == tl::kGzipPackedId) {
     auto& owned = out.inflated.emplace_back();
-    inflate_gzip_packed(body, owned);
+    inflate_gzip_packed(body, owned, out.inflate_left);
     body = owned;
   }
   if (body.size() < 4) throw ProtocolError(Refusal::malformed, "message body shorter than a constructor id");
@@ -49,22 +49,32 @@ std::int64_t Unpacked::lowest_msg_id() const noexcept {
   return lowest;
 }
 
-void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out) {
+void inflate_gzip_packed(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out, std::size_t& budget) {
+  std::string_view packed;
   try {
     tl::Reader r(body);
     r.u32();
-    const auto packed = r.bytes_view();
-    std::string inflated;
-    if (!tl::gzip_inflate(packed, tl::Reader::kMaxInflatedSize, inflated))
-      throw ProtocolError(Refusal::malformed, "gzip_packed that does not inflate (corrupt or over the size limit)");
-    out.assign(inflated.begin(), inflated.end());
+    packed = r.bytes_view();
   } catch (const tl::DecodeError& e) {
     throw ProtocolError(Refusal::malformed, std::string("gzip_packed: ") + e.what());
   }
+  switch (tl::gzip_inflate(packed, budget, out)) {
+    case tl::Inflated::ok:
+      budget -= out.size();
+      return;
+    case tl::Inflated::too_large:
+      throw ProtocolError(Refusal::inflation_budget, "gzip_packed inflates past the " + std::to_string(budget) +
+                                                         " bytes left of the packet's budget");
+    case tl::Inflated::corrupt:
+      break;
+  }
+  throw ProtocolError(Refusal::malformed, "gzip_packed that does not inflate");
 }
 
-void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out) {
+void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8_t> body, Unpacked& out,
+            std::size_t inflate_budget) {
   out.clear();
+  out.inflate_left = inflate_budget;
   if (constructor_of(body) != tl::kMsgContainerId) {
     add_message(msg_id, seq_no, body, out);
     return;
@@ -75,7 +85,7 @@ void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8
     r.u32();
     const std::uint32_t count = r.bare_vector_count(16);
     if (count > kMaxContainerMessages)
-      throw ProtocolError(Refusal::malformed, "container of " + std::to_string(count) + " messages (at most 1024)");
+      throw ProtocolError(Refusal::bad_container, "container of " + std::to_string(count) + " messages (at most 1024)");
     out.messages.reserve(count);
     for (std::uint32_t i = 0; i < count; ++i) {
       const std::int64_t inner_id = r.i64();
@@ -85,8 +95,8 @@ void unpack(std::int64_t msg_id, std::int32_t seq_no, std::span<const std::uint8
         throw ProtocolError(Refusal::malformed, "container message with length " + std::to_string(bytes));
       const auto inner = r.raw(static_cast<std::size_t>(bytes));
       if (inner_id >= msg_id)
-        throw ProtocolError(Refusal::malformed, "container holds a message whose msg_id is not below the container's");
-      if (constructor_of(inner) == tl::kMsgContainerId) throw ProtocolError(Refusal::malformed, "nested msg_container");
+        throw ProtocolError(Refusal::bad_container, "container holds a message whose msg_id is not below the container's");
+      if (constructor_of(inner) == tl::kMsgContainerId) throw ProtocolError(Refusal::bad_container, "nested msg_container");
       add_message(inner_id, inner_seq, inner, out);
     }
     if (!r.at_end()) throw ProtocolError(Refusal::malformed, "trailing bytes after the container's messages");

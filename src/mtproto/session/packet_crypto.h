@@ -28,6 +28,12 @@ std::array<std::uint8_t, 32> seal(const AuthKey& key, crypto::MsgDirection direc
                                   std::span<const std::uint8_t> body, crypto::Rng& rng, std::vector<std::uint8_t>& out,
                                   unsigned max_extra_blocks = 0);
 
+// Encrypts a whole plaintext as it is (inner header, body and padding, whole AES blocks) into `out`, with the
+// msg_key it has: seal() without building the plaintext, for tests and fuzzers that hand-make the fields a
+// receiver must check.
+std::array<std::uint8_t, 32> seal_plaintext(const AuthKey& key, crypto::MsgDirection direction,
+                                            std::span<const std::uint8_t> plaintext, std::vector<std::uint8_t>& out);
+
 // A decrypted message. `body` points into the plaintext buffer passed to open().
 struct Opened {
   MessageHeader header;
@@ -38,7 +44,8 @@ struct Opened {
 // Decrypts and checks one encrypted packet against `key` (security_guidelines): auth_key_id is ours, length a
 // multiple of 16, msg_key recomputed over the whole plaintext (always, even when an earlier check failed, so
 // every failure costs the same), message_data_length within the plaintext, divisible by 4, with 12..1024
-// bytes of padding. Throws ProtocolError (bad_auth_key_id, bad_length, bad_msg_key, malformed).
+// bytes of padding. Throws ProtocolError (bad_packet_size, bad_auth_key_id, bad_msg_key, bad_length,
+// bad_padding).
 // `plaintext` is the caller's reusable buffer.
 Opened open(const AuthKey& key, crypto::MsgDirection direction, std::span<const std::uint8_t> packet,
             std::vector<std::uint8_t>& plaintext);

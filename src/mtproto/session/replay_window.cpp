@@ -8,21 +8,26 @@ bool ReplayWindow::contains(std::int64_t msg_id) const noexcept {
   return false;
 }
 
-std::int64_t ReplayWindow::lowest() const noexcept {
-  if (filled_ == 0) return 0;
-  std::int64_t low = ids_[0];
+std::size_t ReplayWindow::lowest_index() const noexcept {
+  std::size_t low = 0;
   for (std::size_t i = 1; i < filled_; ++i)
-    if (ids_[i] < low) low = ids_[i];
+    if (ids_[i] < ids_[low]) low = i;
   return low;
 }
+
+std::int64_t ReplayWindow::lowest() const noexcept { return filled_ == 0 ? 0 : ids_[lowest_index()]; }
 
 ReplayWindow::Verdict ReplayWindow::accept(std::int64_t msg_id) noexcept {
   if (contains(msg_id)) return Verdict::duplicate;
   // Lower than everything remembered: we cannot tell it from a replay of a forgotten id, so it is refused.
   if (filled_ > 0 && msg_id < lowest()) return Verdict::too_low;
-  ids_[next_] = msg_id;
-  next_ = (next_ + 1) % kSize;
-  if (filled_ < kSize) ++filled_;
+  // When full, the lowest id is forgotten, not the one stored first: ids may arrive out of order (inside a
+  // container), and forgetting a higher one would let its replay in as fresh while it is above the lowest.
+  if (filled_ < kSize) {
+    ids_[filled_++] = msg_id;
+  } else {
+    ids_[lowest_index()] = msg_id;
+  }
   return Verdict::fresh;
 }
 

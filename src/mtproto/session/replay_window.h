@@ -7,7 +7,8 @@
 namespace mtpipe::mtproto::session {
 
 // The receiver's memory of recent msg_ids (security_guidelines): a message whose id is lower than every id
-// stored, or equal to one of them, is a replay. Fixed size, so an idle session costs a few hundred bytes.
+// stored, or equal to one of them, is a replay; when more than kSize are stored, the lowest is forgotten. Fixed
+// size, so an idle session costs a few hundred bytes.
 class ReplayWindow {
  public:
   static constexpr std::size_t kSize = 64;
@@ -18,8 +19,9 @@ class ReplayWindow {
   std::int64_t lowest() const noexcept;
 
  private:
-  std::array<std::int64_t, kSize> ids_{};  // ring of the most recent ids; 0 = empty slot
-  std::size_t next_ = 0;
+  std::size_t lowest_index() const noexcept;
+
+  std::array<std::int64_t, kSize> ids_{};  // the first filled_ are the highest ids seen, in no order
   std::size_t filled_ = 0;
 };
 

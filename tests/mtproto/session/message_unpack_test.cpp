@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "mtproto/error.h"
 #include "mtproto/session/container.h"
@@ -19,6 +21,25 @@ std::vector<std::uint8_t> word(std::uint32_t v) {
   return b;
 }
 
+// The refusal unpack() throws, or nothing when it takes the body.
+std::optional<Refusal> refusal_of(std::span<const std::uint8_t> body) {
+  Unpacked u;
+  try {
+    unpack(16, 0, body, u);
+  } catch (const ProtocolError& e) {
+    return e.refusal();
+  }
+  return std::nullopt;
+}
+
+std::vector<std::uint8_t> gzip_packed(std::string_view plain) {
+  tl::Writer w;
+  w.u32(tl::kGzipPackedId);
+  const std::string z = tl::gzip_deflate(plain, 1);
+  w.bytes({reinterpret_cast<const std::uint8_t*>(z.data()), z.size()});
+  return w.take();
+}
+
 TEST(Unpack, SingleMessagePassesThrough) {
   Unpacked u;
   const auto body = word(0x12345678);
@@ -33,11 +54,7 @@ TEST(Unpack, ContainerAndGzipInside) {
   const auto a = word(0x11111111);
   std::vector<std::uint8_t> big(400, 0);
   std::memcpy(big.data(), "\x22\x22\x22\x22", 4);
-  const std::string z = tl::gzip_deflate({reinterpret_cast<const char*>(big.data()), big.size()});
-  tl::Writer w;
-  w.u32(tl::kGzipPackedId);
-  w.bytes({reinterpret_cast<const std::uint8_t*>(z.data()), z.size()});
-  const auto gz = w.take();
+  const auto gz = gzip_packed({reinterpret_cast<const char*>(big.data()), big.size()});
   const OutRef refs[] = {{8, 1, a}, {12, 3, gz}};
   std::vector<std::uint8_t> c;
   write_container(refs, c);
@@ -50,29 +67,62 @@ TEST(Unpack, ContainerAndGzipInside) {
   EXPECT_EQ(std::vector<std::uint8_t>(u.messages[1].body.begin(), u.messages[1].body.end()), big);
 }
 
-TEST(Unpack, RefusesBadContainers) {
+TEST(Unpack, RefusesBadContainersEachByItsCheck) {
   const auto a = word(0x11111111);
-  Unpacked u;
   std::vector<std::uint8_t> c;
   const OutRef higher[] = {{20, 1, a}};
   write_container(higher, c);
-  EXPECT_THROW(unpack(16, 0, c, u), ProtocolError) << "inner id above the container's";
+  EXPECT_EQ(refusal_of(c), Refusal::bad_container) << "inner id above the container's";
   c.clear();
   std::vector<std::uint8_t> inner;
   const OutRef in[] = {{4, 1, a}};
   write_container(in, inner);
   const OutRef nested[] = {{8, 0, inner}};
   write_container(nested, c);
-  EXPECT_THROW(unpack(16, 0, c, u), ProtocolError) << "nested container";
+  EXPECT_EQ(refusal_of(c), Refusal::bad_container) << "nested container";
   c.clear();
   write_container(in, c);
+  EXPECT_EQ(refusal_of(c), std::nullopt) << "the well-formed twin";
   c.push_back(0);
-  EXPECT_THROW(unpack(16, 0, c, u), ProtocolError) << "trailing byte";
+  EXPECT_EQ(refusal_of(c), Refusal::malformed) << "trailing byte";
   c.resize(c.size() - 5);
-  EXPECT_THROW(unpack(16, 0, c, u), ProtocolError) << "truncated";
+  EXPECT_EQ(refusal_of(c), Refusal::malformed) << "truncated";
   auto bad_gzip = word(tl::kGzipPackedId);
   bad_gzip.insert(bad_gzip.end(), {4, 1, 2, 3, 4, 0, 0, 0});
-  EXPECT_THROW(unpack(16, 0, bad_gzip, u), ProtocolError) << "corrupt gzip";
+  EXPECT_EQ(refusal_of(bad_gzip), Refusal::malformed) << "corrupt gzip";
+  tl::Writer many;
+  many.u32(tl::kMsgContainerId);
+  many.u32(kMaxContainerMessages + 1);
+  for (std::size_t i = 0; i <= kMaxContainerMessages; ++i) {
+    many.i64(static_cast<std::int64_t>(i) * 4 + 1);
+    many.i32(0);
+    many.i32(4);
+    many.u32(0x11111111);
+  }
+  Unpacked u;
+  try {
+    unpack(1 << 20, 0, many.data(), u);
+    ADD_FAILURE() << "1025 messages accepted";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.refusal(), Refusal::bad_container) << e.what();
+  }
+}
+
+TEST(Unpack, GzipBudgetCoversTheWholeContainer) {
+  // Each message inflates to 24 MiB, far under the 64 MiB one object may; three of them exceed the packet's.
+  std::string plain(24u << 20, '\0');
+  std::memcpy(plain.data(), "\x22\x22\x22\x22", 4);
+  const auto gz = gzip_packed(plain);
+  const OutRef two[] = {{4, 1, gz}, {8, 1, gz}};
+  const OutRef three[] = {{4, 1, gz}, {8, 1, gz}, {12, 1, gz}};
+  std::vector<std::uint8_t> c;
+  write_container(two, c);
+  Unpacked u;
+  unpack(16, 0, c, u);
+  EXPECT_EQ(u.inflate_left, kMaxInflatedPerPacket - 2 * plain.size()) << "what rpc_results may still inflate to";
+  c.clear();
+  write_container(three, c);
+  EXPECT_EQ(refusal_of(c), Refusal::inflation_budget);
 }
 
 }  // namespace

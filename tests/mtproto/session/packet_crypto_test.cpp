@@ -4,8 +4,6 @@
 
 #include <cstring>
 
-#include "crypto/aes.h"
-
 #include "mtproto/error.h"
 #include "session_pair.h"
 
@@ -55,25 +53,26 @@ TEST(PacketCrypto, DirectionKeyAndEveryFlippedBitAreRefused) {
   EXPECT_THROW(open(key, kC2S, std::span(packet).first(40), plain), ProtocolError);
 }
 
-TEST(PacketCrypto, PaddingOutsideTwelveTo1024IsRefusedEvenWithAValidMsgKey) {
-  // Build a plaintext by hand whose length field leaves 4 bytes of padding, with a correct msg_key.
+TEST(PacketCrypto, PaddingOf1024BytesIsTheMostAccepted) {
   const auto key = testing::test_key().key;
-  std::vector<std::uint8_t> plain(32 + 16 + 16, 0);
-  const std::uint32_t length = 16 + 12;  // 64 - 32 - 28 = 4 bytes of padding
-  std::memcpy(plain.data() + 28, &length, 4);
-  const auto large = crypto::msg_key_large(key.bytes, kC2S, plain);
-  const std::span<const std::uint8_t> mk(large.data() + 8, 16);
-  const auto kiv = crypto::kdf_v2(key.bytes, mk, kC2S);
-  std::vector<std::uint8_t> packet(24 + plain.size());
-  std::memcpy(packet.data(), &key.id, 8);
-  std::memcpy(packet.data() + 8, mk.data(), 16);
-  crypto::AesIge(kiv.key).encrypt(kiv.iv, plain, std::span(packet).subspan(24));
+  const std::vector<std::uint8_t> body(16, 0x11);
+  const auto plain = testing::plaintext_of({1, 2, 3, 5}, body, 16, 1024);
   std::vector<std::uint8_t> out;
-  try {
-    open(key, kC2S, packet, out);
-    FAIL();
-  } catch (const ProtocolError& e) {
-    EXPECT_EQ(e.refusal(), Refusal::bad_length);
+  EXPECT_EQ(open(key, kC2S, testing::seal_plaintext(key, kC2S, plain), out).body.size(), 16u);
+}
+
+TEST(PacketCrypto, PacketsThatAreNotWholeBlocksOrTooShortAreRefusedBeforeDecrypting) {
+  crypto::OpenSslRng rng;
+  const auto key = testing::test_key().key;
+  std::vector<std::uint8_t> packet, plain;
+  seal(key, kC2S, {1, 2, 3, 5}, std::vector<std::uint8_t>(16, 9), rng, packet);
+  for (const std::size_t size : {packet.size() - 4, std::size_t{40}}) {
+    try {
+      open(key, kC2S, std::span(packet).first(size), plain);
+      ADD_FAILURE() << size << " bytes accepted";
+    } catch (const ProtocolError& e) {
+      EXPECT_EQ(e.refusal(), Refusal::bad_packet_size) << size << " bytes";
+    }
   }
 }
 

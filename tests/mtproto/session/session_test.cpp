@@ -258,6 +258,51 @@ TEST(Session, ServerDropsDuplicateMessages) {
   EXPECT_EQ(pair.server->stats().duplicates, 1u);
 }
 
+TEST(Session, ServerLetsAContentRelatedMsgsAckPassAsTelegramDoesForMtcute) {
+  // mtcute 0.28 marks its acks content-related (odd seq_no); Telegram takes them, so the sim does too, while an
+  // RPC query marked non-content-related is still answered with code 35 (ServerRefusesWrongParityAndSeqNo).
+  SessionPair pair;
+  const MessageHeader h{pair.handshake.server_salt, 42, (pair.clock.unix_ns() / kNsPerSecond) << 32 | 4, 1};
+  std::vector<std::uint8_t> packet;
+  seal(pair.key_state.key, crypto::MsgDirection::kClientToServer, h, tl::serialize(tl::mt::msgs_ack{}), pair.rng,
+       packet);
+  pair.to_server(packet);
+  EXPECT_EQ(pair.server->stats().bad_msg_notifications, 0u);
+}
+
+// destroy_session_ok/none carry no req_msg_id, only the session they are about.
+TEST(Session, DestroySessionAnswersGoToTheOldestQueryForThatSession) {
+  SessionPair pair;
+  const auto destroy = [&](std::int64_t session_id) {
+    tl::mt::destroy_session d;
+    d.session_id = session_id;
+    return pair.client.send(tl::serialize(d));
+  };
+  const auto answer = [&](auto reply, std::int64_t session_id) {
+    reply.session_id = session_id;
+    pair.server->reply_raw(tl::serialize(reply));
+  };
+  const RequestId first = destroy(0x1111), second = destroy(0x1111), other = destroy(0x2222);
+  std::vector<std::uint8_t> packet;
+  ASSERT_TRUE(pair.client.next_packet(packet));
+  pair.to_server(packet);
+  answer(tl::mt::destroy_session_none{}, 0x2222);
+  answer(tl::mt::destroy_session_ok{}, 0x1111);
+  answer(tl::mt::destroy_session_none{}, 0x1111);
+  answer(tl::mt::destroy_session_ok{}, 0x3333);  // about a session nobody asked to destroy
+  std::vector<SessionEvent> events;
+  while (pair.server->next_packet(packet)) pair.client.receive(packet, events);
+  const auto results = of<RpcResult>(events);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].id, other);
+  EXPECT_EQ(constructor_of(results[0].body), tl::mt::destroy_session_none::ID);
+  EXPECT_EQ(results[1].id, first);
+  EXPECT_EQ(constructor_of(results[1].body), tl::mt::destroy_session_ok::ID);
+  EXPECT_EQ(results[2].id, second);
+  EXPECT_EQ(constructor_of(results[2].body), tl::mt::destroy_session_none::ID);
+  EXPECT_EQ(pair.client.in_flight(), 0u);
+}
+
 struct FaultCase {
   SessionFault fault;
   Refusal refusal;
