@@ -30,7 +30,7 @@ fuzz: setup
 asan tsan: setup
 	@cmake --preset $@ >/dev/null
 	cmake --build --preset $@
-	ctest --test-dir build/$@ --output-on-failure -j2 -L 'unit|sim'
+	ctest --test-dir build/$@ --output-on-failure -j2 -L 'unit|sim|services'
 
 clean:
 	rm -rf build

@@ -1,13 +1,11 @@
 #include "app/application.h"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <list>
 
 #include "client/wake_signal.h"
+#include "mtproto/connection/call_error.h"
 #include "obs/log.h"
 #include "scale/account_proxy.h"
 
@@ -16,8 +14,22 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
+namespace {
+
+// A background task that fails this many times in a row stops the application.
+constexpr int kMaxTaskFailures = 5;
+// How long cancelled job tasks get to end after a forced stop before the shutdown goes on without them.
+constexpr milliseconds kCancelGrace{1000};
+
+milliseconds restart_pause(int failures) { return milliseconds(250 << std::min(failures, 5)); }
+
+}  // namespace
+
 Container& JobContext::container() { return app_.container(); }
 bool JobContext::stopping() const { return app_.stopping(); }
+void JobContext::spawn(asio::awaitable<void> task, std::function<void(std::exception_ptr)> done) {
+  app_.spawn_job_task(std::move(task), std::move(done));
+}
 
 Application::Application(Settings settings, client::Network network)
     : settings_(std::move(settings)) {
@@ -30,12 +42,81 @@ Application::Application(Settings settings, client::Network network)
                                        (features.empty() ? "none" : features));
 }
 
-Application::~Application() { container_->close(); }
+Application::~Application() {
+  container_->close();
+  io_.shutdown();      // destroys what is still queued or suspended, while the container it points into exists
+  container_.reset();  // its sockets and timers go before the io_context they belong to
+}
 
 void Application::request_stop() {
   if (stopping()) return;
   stop_asked_ = SteadyClock::now();
   obs::log(obs::Level::info, "app", "stopping: no new requests; waiting for those in flight");
+}
+
+void Application::spawn_background(std::string name, Task task) {
+  if (stopping()) return;
+  asio::co_spawn(io_, supervise(name, std::move(task)),
+                 asio::bind_cancellation_slot(background_.emplace_back().slot(), [name](std::exception_ptr e) {
+                   if (e && !mtproto::is_cancellation(e))
+                     obs::log(obs::Level::error, "app", name + " ended: " + mtproto::describe(e));
+                 }));
+}
+
+asio::awaitable<void> Application::supervise(std::string name, Task task) {
+  for (int failures = 1;; ++failures) {
+    std::exception_ptr error;
+    try {
+      co_await task();
+      co_return;
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (mtproto::is_cancellation(error) || stopping()) co_return;
+    if (failures >= kMaxTaskFailures) {
+      obs::log(obs::Level::error, "app", name + " failed " + std::to_string(failures) +
+                                             " times in a row, stopping the application: " + mtproto::describe(error));
+      request_stop();
+      co_return;
+    }
+    const auto pause = restart_pause(failures);
+    obs::log(obs::Level::error, "app", name + " failed, starting it again in " + std::to_string(pause.count()) +
+                                           " ms: " + mtproto::describe(error));
+    co_await client::sleep_for(pause);
+  }
+}
+
+void Application::spawn_job_task(asio::awaitable<void> task, std::function<void(std::exception_ptr)> done) {
+  if (stopping()) {
+    if (done)
+      done(std::make_exception_ptr(mtproto::CallError(mtproto::CallError::Kind::cancelled, "the application is stopping")));
+    return;
+  }
+  ++job_tasks_running_;
+  asio::co_spawn(io_, std::move(task),
+                 asio::bind_cancellation_slot(job_tasks_.emplace_back().slot(),
+                                              [this, done = std::move(done)](std::exception_ptr e) {
+                                                --job_tasks_running_;
+                                                if (done) done(e);
+                                              }));
+}
+
+// With Redis the job starts once the first lease round has run, so it finds this replica's accounts ready instead
+// of failing its first requests with "no usable account". A stop asked for meanwhile starts nothing.
+asio::awaitable<void> Application::start(Job& job, JobContext& context) {
+  if (auto* leases = container_->replica_leases()) {
+    co_await leases->round();
+    spawn_background("the lease rounds", [leases] { return leases->run(); });
+  }
+  if (auto* proxies = container_->proxies(); proxies && probe_target_) {
+    spawn_background("the proxy health checks", [proxies, target = *probe_target_] {
+      return scale::check_banned_proxies(*proxies, target, milliseconds(1000), milliseconds(5000));
+    });
+  }
+  if (auto* bans = container_->proxy_ban_sync())
+    spawn_background("the shared proxy bans", [bans] { return bans->run(milliseconds(1000)); });
+  if (stopping()) co_return;
+  co_await job(context);
 }
 
 int Application::run(Job job) {
@@ -45,45 +126,32 @@ int Application::run(Job job) {
     report_.by_signal = true;
     request_stop();
   });
-
-  asio::cancellation_signal job_cancel;
-  std::list<asio::cancellation_signal> background;  // one per task: a signal's slot holds one handler
-  const auto spawn_background = [&](asio::awaitable<void> task) {
-    asio::co_spawn(io_, std::move(task), asio::bind_cancellation_slot(background.emplace_back().slot(), asio::detached));
-  };
-  bool job_done = false;
-  std::exception_ptr job_error;
   JobContext context(*this);
-  // With Redis the job starts once the first lease round has run, so it finds this replica's accounts ready
-  // instead of failing its first requests with "no usable account".
-  auto start = [&]() -> asio::awaitable<void> {
-    if (auto* leases = container_->replica_leases()) {
-      co_await leases->round();
-      spawn_background(leases->run());
-    }
-    asio::co_spawn(io_, job(context), asio::bind_cancellation_slot(job_cancel.slot(), [&](std::exception_ptr e) {
-                     job_done = true;
-                     job_error = e;
-                   }));
-  };
-  asio::co_spawn(io_, start(), asio::detached);
-  if (auto* proxies = container_->proxies(); proxies && probe_target_) {
-    spawn_background(scale::check_banned_proxies(*proxies, *probe_target_, milliseconds(1000), milliseconds(5000)));
-  }
-  if (auto* bans = container_->proxy_ban_sync()) spawn_background(bans->run(milliseconds(1000)));
+  asio::cancellation_signal job_cancel;
+  asio::co_spawn(io_, start(job, context), asio::bind_cancellation_slot(job_cancel.slot(), [this](std::exception_ptr e) {
+                   job_done_ = true;
+                   job_error_ = e;
+                 }));
 
   // The supervisor: waits for the job's end or a stop, then shuts down in order within the timeout.
-  auto supervise = [&]() -> asio::awaitable<void> {
-    while (!job_done && !stopping()) co_await client::sleep_for(milliseconds(10));
+  auto supervise_job = [&]() -> asio::awaitable<void> {
+    while (!job_done_ && !stopping()) co_await client::sleep_for(milliseconds(10));
     if (!stopping()) stop_asked_ = SteadyClock::now();
     const auto deadline = *stop_asked_ + settings_.shutdown.graceful_timeout;
+    const auto job_running = [this] { return !job_done_ || job_tasks_running_ > 0; };
     // In flight requests finish on their own while the job starts no new ones.
-    while (!job_done && container_->pool().in_flight() > 0 && SteadyClock::now() < deadline)
+    while (job_running() && container_->pool().in_flight() > 0 && SteadyClock::now() < deadline)
       co_await client::sleep_for(milliseconds(5));
     report_.requests_cut = container_->pool().in_flight();
-    if (!job_done) job_cancel.emit(asio::cancellation_type::terminal);
-    while (!job_done && SteadyClock::now() < deadline) co_await client::sleep_for(milliseconds(5));
-    for (auto& b : background) b.emit(asio::cancellation_type::terminal);
+    if (job_running()) {
+      job_cancel.emit(asio::cancellation_type::terminal);
+      for (auto& t : job_tasks_) t.emit(asio::cancellation_type::terminal);
+    }
+    // Cancelled work ends within a few turns of the event loop; it gets them even when the cut came at the
+    // deadline, and the bound only guards against a task that ignores its cancellation.
+    const auto cancelled_by = std::max(deadline, SteadyClock::now() + kCancelGrace);
+    while (job_running() && SteadyClock::now() < cancelled_by) co_await client::sleep_for(milliseconds(1));
+    for (auto& b : background_) b.emit(asio::cancellation_type::terminal);
     signals.cancel();
     if (auto* leases = container_->replica_leases()) {
       // Hand the accounts back at once, so other replicas need not wait for the TTL.
@@ -97,27 +165,21 @@ int Application::run(Job job) {
     }
     container_->close();
     report_.took = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - *stop_asked_);
-    report_.in_time = SteadyClock::now() <= deadline && job_done;
-    io_.stop();
+    report_.in_time = SteadyClock::now() <= deadline && !job_running();
   };
-  asio::co_spawn(io_, supervise(), asio::detached);
+  asio::co_spawn(io_, supervise_job(), [this](std::exception_ptr e) {
+    if (e) obs::log(obs::Level::error, "app", "shutting down: " + mtproto::describe(e));
+    io_.stop();
+  });
   io_.run();
 
   if (report_.by_signal || report_.requests_cut > 0)
     obs::log(obs::Level::info, "app", "stopped in " + std::to_string(report_.took.count()) + " ms" +
                                           (report_.in_time ? "" : " (past GRACEFUL_SHUTDOWN_TIMEOUT_S)"));
-  if (job_error) {
-    try {
-      std::rethrow_exception(job_error);
-    } catch (const mtproto::CallError& e) {
-      if (e.kind() == mtproto::CallError::Kind::cancelled && stopping()) return 0;
-      obs::log(obs::Level::error, "app", e.what());
-    } catch (const std::exception& e) {
-      obs::log(obs::Level::error, "app", e.what());
-    }
-    return 1;
-  }
-  return 0;
+  if (!job_error_) return 0;
+  if (mtproto::is_cancellation(job_error_) && stopping()) return 0;
+  obs::log(obs::Level::error, "app", mtproto::describe(job_error_));
+  return 1;
 }
 
 }  // namespace mtpipe::app

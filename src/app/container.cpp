@@ -1,5 +1,6 @@
 #include "app/container.h"
 
+#include <boost/asio/post.hpp>
 #include <climits>
 
 #include "crypto/random.h"
@@ -45,9 +46,10 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     auto c = std::make_unique<client::Client>(executor, std::move(o), store_.load(name), crypto::system_rng(),
                                               mtproto::system_clock());
     const std::size_t index = clients_.size();
-    // Only the process driving an account writes its file (across replicas: the lease holder).
+    // Only the process driving an account writes its file (across replicas: the lease holder, fenced).
     c->on_session_changed([this, index, name](const client::SessionData& s) {
-      if (pool_ && pool_->status(index).available) store_.save(name, s);
+      if (leased_) leased_->session_changed(index, s);
+      else store_.save(name, s);
     });
     clients_.push_back(std::move(c));
   }
@@ -71,9 +73,14 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
       shared_gate_ = std::make_unique<scale::redis::SharedRateGate>(*shared_limiter_, rate_limits(settings), gate_options);
       admission = shared_gate_.get();
       lease_store_ = std::make_unique<scale::redis::LeaseStore>(*redis_);
+      // A fenced save is found inside a client's callback: the account is dropped from the event loop instead.
+      leased_ = std::make_unique<LeasedClients>(store_, names_, raw, [this, executor](std::size_t account, std::string why) {
+        boost::asio::post(executor, [this, account, why = std::move(why)] { leases_->fenced_out(account, why); });
+      });
       scale::redis::ReplicaLeaseOptions lease_options{settings.pool.replica_id, settings.pool.lease_ttl, {}};
       lease_options.on_live_replicas = [gate = shared_gate_.get()](std::size_t live) { gate->set_replicas(live); };
-      leases_ = std::make_unique<scale::redis::ReplicaLeases>(*lease_store_, *pool_, raw, std::move(lease_options));
+      leases_ = std::make_unique<scale::redis::ReplicaLeases>(executor, *lease_store_, *pool_, *leased_,
+                                                              std::move(lease_options));
       if (proxies_) {
         shared_proxy_health_ = std::make_unique<scale::redis::SharedProxyHealth>(*redis_);
         ban_sync_ = std::make_unique<scale::redis::ProxyBanSync>(*shared_proxy_health_, *proxies_);
@@ -136,8 +143,10 @@ void Container::flush() {
     if (!changes.empty()) route_store_->save(changes);
     router_->mark_saved();
   }
-  for (std::size_t i = 0; i < clients_.size(); ++i)
-    if (!leases_ || leases_->holds(i)) store_.save(names_[i], clients_[i]->session());
+  for (std::size_t i = 0; i < clients_.size(); ++i) {
+    if (leased_) leased_->save(i);  // only what this replica drives, fenced
+    else store_.save(names_[i], clients_[i]->session());
+  }
 }
 
 void Container::close() {

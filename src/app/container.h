@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/leased_clients.h"
 #include "app/settings.h"
 #include "client/client.h"
 #include "client/session_file/session_store.h"
@@ -84,6 +85,7 @@ class Container {
   std::unique_ptr<scale::redis::SharedRateLimiter> shared_limiter_;
   std::unique_ptr<scale::redis::SharedRateGate> shared_gate_;
   std::unique_ptr<scale::redis::LeaseStore> lease_store_;
+  std::unique_ptr<LeasedClients> leased_;
   std::unique_ptr<scale::redis::ReplicaLeases> leases_;
   std::unique_ptr<scale::redis::SharedProxyHealth> shared_proxy_health_;
   std::unique_ptr<scale::redis::ProxyBanSync> ban_sync_;

@@ -1,6 +1,5 @@
 #include "app/load_command.h"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fstream>
 #include <iostream>
@@ -33,6 +32,7 @@ std::string summary(const LoadOptions& o, const Tally& t, Container& c, const Sh
   const double elapsed = std::chrono::duration<double>(t.end - t.begin).count();
   w.begin_object();
   w.key("method"), w.string(o.method);
+  w.key("started"), w.integer(static_cast<std::int64_t>(t.started));
   w.key("requests"), w.integer(static_cast<std::int64_t>(t.ok + t.failed));
   w.key("ok"), w.integer(static_cast<std::int64_t>(t.ok));
   w.key("failed"), w.integer(static_cast<std::int64_t>(t.failed));
@@ -144,24 +144,26 @@ int run_load(const LoadOptions& o) {
         auto copy = query;
         (void)co_await job.container().pipeline().call(std::move(copy), ro);
         ++tally.ok;
-      } catch (const mtproto::CallError& e) {
-        if (e.kind() == mtproto::CallError::Kind::cancelled) throw;
-        ++tally.failed;
-        ++tally.failures[scale::classify_failure(std::current_exception()).kind];
       } catch (...) {
+        // A request cut by a forced stop ends too: it is counted, then the worker ends.
         ++tally.failed;
         ++tally.failures[scale::classify_failure(std::current_exception()).kind];
+        if (mtproto::is_cancellation(std::current_exception())) throw;
       }
     }
   };
   const int rc = application->run([&](JobContext& job) -> asio::awaitable<void> {
-    const auto executor = co_await asio::this_coro::executor;
+    // The workers' ends are counted in this frame, so it outlives them: a forced stop cancels them and this job
+    // together, and the job waits on until the last one has ended.
+    co_await asio::this_coro::throw_if_cancelled(false);
     int running = o.concurrency;
-    for (int i = 0; i < o.concurrency; ++i)
-      asio::co_spawn(executor, worker(job), [&](std::exception_ptr) { --running; });
+    for (int i = 0; i < o.concurrency; ++i) job.spawn(worker(job), [&](std::exception_ptr) { --running; });
     auto last = SteadyClock::now();
     while (running > 0) {
-      co_await client::sleep_for(std::chrono::milliseconds(20));
+      try {
+        co_await client::sleep_for(std::chrono::milliseconds(20));
+      } catch (const mtproto::CallError&) {  // cancelled: the workers are being cancelled too
+      }
       if (SteadyClock::now() - last >= std::chrono::seconds(1)) {
         last = SteadyClock::now();
         std::cerr << "load: " << (tally.ok + tally.failed) << (o.requests ? "/" + std::to_string(o.requests) : "")

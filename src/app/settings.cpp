@@ -340,8 +340,9 @@ Settings load_settings(const EnvLookup& env) {
   if (s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS"))
     r.fail("MTPROTO_POOL_ENABLED", r.text("MTPROTO_POOL_ENABLED").value_or(""), Shown::plain,
            "MTPROTO_ACCOUNTS to list the pool's accounts (it is empty)");
-  // With the pool off mtpipe drives the first account of the list, so the list is needed either way.
-  if (!s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS") && !r.failed("MTPROTO_POOL_ENABLED"))
+  // With the pool off mtpipe drives the first account of the list, so the list is needed either way (unless
+  // MTPROTO_ENABLED=false: then nothing is driven).
+  if (s.mtproto.enabled && !s.pool.enabled && s.pool.accounts.empty() && !r.failed("MTPROTO_ACCOUNTS") && !r.failed("MTPROTO_POOL_ENABLED"))
     r.fail("MTPROTO_ACCOUNTS", "", Shown::plain,
            "an account name (with MTPROTO_POOL_ENABLED off mtpipe drives the first account of the list; log one in "
            "with `mtpipe login --account NAME`)");

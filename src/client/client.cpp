@@ -110,7 +110,12 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     changed();
   }
   std::int32_t home_dc() const { return session_.home_dc; }
-  void reopen() { closed_ = false; }
+  void reopen(SessionData session) {
+    close();
+    session_ = std::move(session);
+    if (session_.home_dc == 0) session_.home_dc = options_.network.default_dc;
+    closed_ = false;
+  }
   void close() {
     closed_ = true;
     for (auto& [dc, link] : links_) link->close();
@@ -384,6 +389,6 @@ void Client::set_logged_out() { core_->set_logged_out(); }
 std::int32_t Client::home_dc() const { return core_->home_dc(); }
 const ClientStats& Client::stats() const { return core_->stats(); }
 void Client::close() { core_->close(); }
-void Client::reopen() { core_->reopen(); }
+void Client::reopen(SessionData session) { core_->reopen(std::move(session)); }
 
 }  // namespace mtpipe::client

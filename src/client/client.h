@@ -76,8 +76,10 @@ class Client {
 
   // Closes every connection; waiting calls fail. Idempotent.
   void close();
-  // After close(): calls are accepted again and connect anew (a replica that got the account's lease back).
-  void reopen();
+  // Calls are accepted again (after close()) with `session` as the account's state, and connect anew: a replica
+  // that takes over an account starts from the session its previous holder saved, not from what it had itself
+  // when it last drove the account (keys, home DC and logins may have changed since).
+  void reopen(SessionData session);
 
  private:
   template <class F>

@@ -1,13 +1,13 @@
 #include "client/dc_link.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
 #include "client/client.h"
 #include "net/route.h"
+#include "obs/task_end.h"
 
 namespace mtpipe::client {
 namespace asio = boost::asio;
@@ -37,7 +37,7 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
 void DcLink::start_connecting() {
   if (connecting_) return;
   connecting_ = true;
-  asio::co_spawn(executor_, connect(shared_from_this()), asio::detached);
+  asio::co_spawn(executor_, connect(shared_from_this()), obs::log_task_end("client", "a connection attempt"));
 }
 
 void DcLink::dropped(const mtproto::Connection* which) {

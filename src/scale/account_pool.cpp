@@ -61,7 +61,7 @@ void AccountLease::release() noexcept {
 AccountPool::AccountPool(std::vector<std::string> accounts, AccountPoolOptions options)
     : options_(std::move(options)) {
   accounts_.reserve(accounts.size());
-  for (auto& name : accounts) accounts_.push_back(Account{std::move(name), AccountHealth(options_.health)});
+  for (auto& name : accounts) accounts_.emplace_back(std::move(name), AccountHealth(options_.health));
 }
 
 AccountPool::~AccountPool() {
@@ -121,8 +121,10 @@ asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
     if (w.granted) co_return queued.take(std::move(request.method));
     if (ec && !w.poked) throw mtproto::CallError(mtproto::CallError::Kind::cancelled, "cancelled while waiting for an account");
     now = options_.now();
-    dispatch(now);  // a flood wait or quarantine ended: whoever is first in line gets it, maybe this waiter
-    if (w.granted) co_return queued.take(std::move(request.method));
+    if (!w.poked) {
+      dispatch(now);  // a flood wait or quarantine ended: whoever is first in line gets it, maybe this waiter
+      if (w.granted) co_return queued.take(std::move(request.method));
+    }
     chance = next_chance(request, now);
     refuse_if_past_deadline(request, now);
   }
@@ -145,7 +147,7 @@ void AccountPool::grant(std::size_t account, Clock::time_point now) {
 
 void AccountPool::dispatch(Clock::time_point now) {
   for (Waiter* w : waiters_) {
-    if (!any_free()) return;
+    if (!any_free(now)) return;
     if (w->granted) continue;
     const auto chosen = pick(*w->request, now);
     if (!chosen) continue;  // it waits for something else (a flood-waited method, one pinned account)
@@ -156,9 +158,9 @@ void AccountPool::dispatch(Clock::time_point now) {
   }
 }
 
-bool AccountPool::any_free() const {
+bool AccountPool::any_free(Clock::time_point now) const {
   return std::any_of(accounts_.begin(), accounts_.end(), [&](const Account& a) {
-    return a.available && a.health.state() != AccountState::retired && a.in_flight < options_.max_concurrency;
+    return a.ours(now) && a.health.state() != AccountState::retired && a.in_flight < options_.max_concurrency;
   });
 }
 
@@ -177,7 +179,8 @@ std::optional<std::size_t> AccountPool::pick(const LeaseRequest& request, Clock:
   for (std::size_t i = 0; i < accounts_.size(); ++i) {
     const Account& a = accounts_[i];
     if (request.only && *request.only != i) continue;
-    if (!a.available || !a.health.usable_for(request.method, now)) continue;
+    ++counters_.account_checks;
+    if (!a.ours(now) || !a.health.usable_for(request.method, now)) continue;
     const bool probe = a.health.state() == AccountState::quarantined;
     if (a.in_flight >= (probe ? 1 : options_.max_concurrency)) continue;
     const bool avoided = std::find(request.avoid.begin(), request.avoid.end(), i) != request.avoid.end();
@@ -216,7 +219,7 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
     const Account& a = accounts_[i];
     if (request.only && *request.only != i) continue;
     if (a.health.state() == AccountState::retired) continue;
-    if (!a.available) {
+    if (!a.ours(now)) {
       any_busy = any_busy || options_.wait_for_unavailable;
       continue;
     }
@@ -276,9 +279,14 @@ void AccountPool::set_available(std::size_t account, bool available) {
   poke_all();  // the others look again: what they wait for may have gone to another replica
 }
 
+void AccountPool::set_valid_until(std::size_t account, std::optional<Clock::time_point> until) {
+  accounts_.at(account).valid_until = until;
+}
+
 std::size_t AccountPool::usable_count() const {
-  return static_cast<std::size_t>(std::count_if(accounts_.begin(), accounts_.end(), [](const Account& a) {
-    return a.available && a.health.state() == AccountState::healthy;
+  const auto now = options_.now();
+  return static_cast<std::size_t>(std::count_if(accounts_.begin(), accounts_.end(), [now](const Account& a) {
+    return a.ours(now) && a.health.state() == AccountState::healthy;
   }));
 }
 
@@ -290,7 +298,7 @@ std::optional<std::size_t> AccountPool::find(std::string_view name) const {
 
 AccountStatus AccountPool::status(std::size_t account) const {
   const Account& a = accounts_.at(account);
-  return AccountStatus{a.name,     a.health.state(),     a.available, a.in_flight, a.health.score(),
+  return AccountStatus{a.name,     a.health.state(),     a.ours(options_.now()), a.in_flight, a.health.score(),
                        a.health.latency_s(), a.health.retired_because()};
 }
 

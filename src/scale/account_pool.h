@@ -72,7 +72,8 @@ struct PoolCounters {
   std::uint64_t granted = 0, waited = 0, probes = 0;
   std::uint64_t refused_exhausted = 0, refused_deadline = 0, refused_no_usable = 0, refused_flood_waited = 0;
   std::uint64_t quarantines = 0, retirements = 0, flood_waits = 0;
-  std::uint64_t waiters = 0;  // waiting right now (filled in by counters())
+  std::uint64_t account_checks = 0;  // accounts looked at while choosing one for a request: the cost of choosing
+  std::uint64_t waiters = 0;         // waiting right now (filled in by counters())
 };
 
 struct AccountStatus {
@@ -129,6 +130,9 @@ class AccountPool {
   // Whether this process may drive the account (replicas hand accounts over through Redis leases). An account
   // made unavailable keeps its in-flight requests; it gets no new ones.
   void set_available(std::size_t account, bool available);
+  // Until when this process may drive the account on the strength of its replica lease (nullopt: no end). From
+  // then on the account takes no new request, whether or not the lease manager has dropped it yet.
+  void set_valid_until(std::size_t account, std::optional<Clock::time_point> until);
   // Healthy accounts this process may drive (readiness: zero means no lease can be served).
   std::size_t usable_count() const;
   std::size_t size() const noexcept { return accounts_.size(); }
@@ -146,11 +150,16 @@ class AccountPool {
  private:
   friend class AccountLease;
   struct Account {
+    Account(std::string account_name, AccountHealth account_health)
+        : name(std::move(account_name)), health(std::move(account_health)) {}
     std::string name;
     AccountHealth health;
     bool available = true;
+    std::optional<Clock::time_point> valid_until;
     int in_flight = 0;
     Clock::time_point last_granted{};
+
+    bool ours(Clock::time_point now) const { return available && (!valid_until || now < *valid_until); }
   };
   // A request waiting in line; lives in its lease() frame.
   struct Waiter {
@@ -167,8 +176,10 @@ class AccountPool {
   void grant(std::size_t account, Clock::time_point now);
   // Hands free accounts to waiters in arrival order, each the best one it can use.
   void dispatch(Clock::time_point now);
-  bool any_free() const;
-  // Wakes every waiter to look again: what they wait for may have gone (retired, handed to another replica).
+  bool any_free(Clock::time_point now) const;
+  // Wakes every waiter to look again: what they wait for may have gone (retired, flood-waited, handed to another
+  // replica). A poked waiter only checks whether it can still be served; nothing came free, so it does not
+  // dispatch, which keeps a poke at waiters x accounts rather than waiters^2 x accounts.
   void poke_all();
   double load_score(const Account& a, std::string_view method) const;
   // Throws the PoolError for a request nothing can serve before its deadline; otherwise returns when to look
@@ -182,7 +193,7 @@ class AccountPool {
 
   std::vector<Account> accounts_;
   AccountPoolOptions options_;
-  PoolCounters counters_;
+  mutable PoolCounters counters_;  // pick() counts the accounts it looks at
   std::list<Waiter*> waiters_;  // in arrival order; a granted one stays until it comes back for its account
 };
 

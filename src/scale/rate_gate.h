@@ -85,6 +85,9 @@ class RateGate : public RateAdmission {
   // The account met a FLOOD_WAIT for `method`: the limiter lowers its rate for the method's class.
   void on_flood_wait(const std::string& account, const std::string& method) override;
 
+  // A new global rate, applied in place: callers waiting now keep their place and get their tokens at it.
+  void set_global_rate(double rps) { limiter_.set_global_rate(rps, options_.now()); }
+
   const RateGateCounters& counters() const noexcept { return counters_; }
   const RateLimiter& limiter() const noexcept { return limiter_; }
 

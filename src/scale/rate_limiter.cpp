@@ -40,6 +40,11 @@ RateLimiter::Account::Account(const RateLimits& limits, Clock::time_point now)
 RateLimiter::RateLimiter(RateLimits limits, Clock::time_point now)
     : limits_(limits), global_(limits.global_rps, limits.global_burst, now) {}
 
+void RateLimiter::set_global_rate(double rps, Clock::time_point now) noexcept {
+  limits_.global_rps = rps;
+  global_.set_rate(rps, now);
+}
+
 RateLimiter::Account& RateLimiter::account(const std::string& name, Clock::time_point now) {
   auto it = accounts_.find(name);
   if (it == accounts_.end()) it = accounts_.try_emplace(name, limits_, now).first;

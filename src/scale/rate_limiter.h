@@ -49,6 +49,8 @@ class RateLimiter {
   Admission admit(const std::string& account, std::string_view method, Clock::time_point now);
   // The account met a FLOOD_WAIT for `method`: its rate for the method's class drops (AdaptivePolicy).
   void on_flood_wait(const std::string& account, std::string_view method, Clock::time_point now);
+  // A new global rate from now on (replicas sharing MTPROTO_GLOBAL_RPS came or went); the tokens gathered stay.
+  void set_global_rate(double rps, Clock::time_point now) noexcept;
   const RateCounters& counters() const noexcept { return counters_; }
   // The account's current rate for a class, after adaptation (for stats and tests).
   double class_rate(const std::string& account, MethodClass c, Clock::time_point now);

@@ -7,7 +7,6 @@
 #include <map>
 #include <random>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,6 +21,7 @@
 #include "mtproto/transport/quick_ack.h"
 #include "mtproto/transport/server_codec.h"
 #include "obs/log.h"
+#include "obs/task_end.h"
 #include "sim/api.h"
 #include "sim/api_handlers.h"
 #include "tl/serialize.h"
@@ -357,7 +357,7 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
         self->writing_ = false;
         self->close_socket();
       }
-    }, asio::detached);
+    }, obs::log_task_end("sim", "a connection's writer"));
   }
 
   void destroy_session(KeyEntry& entry, ServerSession& current, std::int64_t target) {
@@ -427,7 +427,8 @@ class DcConnection final : public PushTarget, public std::enable_shared_from_thi
 namespace {
 
 void spawn(std::shared_ptr<DcConnection> connection, const asio::any_io_executor& executor) {
-  asio::co_spawn(executor, [connection]() -> asio::awaitable<void> { co_await connection->run(); }, asio::detached);
+  asio::co_spawn(executor, [connection]() -> asio::awaitable<void> { co_await connection->run(); },
+                 obs::log_task_end("sim", "a connection"));
 }
 
 }  // namespace

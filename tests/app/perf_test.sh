@@ -43,6 +43,8 @@ met("migration", "later_migrations")
 met("migration", "restart_migrations")
 need(tests["migration"]["figures"]["routes_restored"] == 3, "routes restored")
 met("concurrency", "queue_drops")
+# The explanation of the latencies describes the pool as it is: first come, first served.
+need(any("arrival order" in n for n in tests["concurrency"]["notes"]), f"concurrency notes: {tests['concurrency']['notes']}")
 met("shutdown", "requests_cut")
 met("faults", "queue_drops")
 met("faults", "requests_during_wait")

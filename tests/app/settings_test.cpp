@@ -414,13 +414,15 @@ TEST(Settings, DescribeMasksEverySecret) {
 }
 
 TEST(Settings, AnEmptyAccountListIsRefusedWithThePoolOff) {
-  for (const Env& env : {Env{{"MTPROTO_ACCOUNTS", ""}}, Env{{"MTPROTO_ACCOUNTS", " "}, {"MTPROTO_ENABLED", "false"}}}) {
+  for (const Env& env : {Env{{"MTPROTO_ACCOUNTS", ""}}, Env{{"MTPROTO_ACCOUNTS", " "}, {"MTPROTO_ENABLED", "true"}}}) {
     const auto errors = errors_of(env);
     ASSERT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);
     EXPECT_THAT(errors[0], HasSubstr("MTPROTO_ACCOUNTS='': expected an account name"));
     EXPECT_THAT(errors[0], HasSubstr("mtpipe login --account NAME"));
   }
   EXPECT_THAT(load({{"MTPROTO_ACCOUNTS", "solo"}}).pool.accounts, ElementsAre("solo"));
+  // With MTPROTO_ENABLED=false nothing is driven, so nothing is missing.
+  EXPECT_TRUE(load({{"MTPROTO_ACCOUNTS", ""}, {"MTPROTO_ENABLED", "false"}}).pool.accounts.empty());
 }
 
 TEST(Settings, RedisUrlIsParsedWhole) {

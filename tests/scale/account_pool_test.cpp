@@ -371,6 +371,51 @@ TEST(AccountPool, AReplicaWaitsForAnAccountItMayStillGet) {
   h.held.clear();  // before `pool` goes
 }
 
+TEST(AccountPool, AnAccountPastItsLeaseValidityTakesNoNewRequest) {
+  Harness h({"a", "b"}, 3);
+  const auto a = *h.pool.find("a");
+  h.pool.set_valid_until(a, h.now() + seconds(10));
+  h.spawn("before", kHistory, h.far(), {*h.pool.find("b")});
+  h.settle();
+  EXPECT_EQ(h.holder("before"), "a");  // valid still
+  h.shift += seconds(11);               // the lease's local validity ran out; the lease manager has not yet run
+  EXPECT_EQ(h.pool.usable_count(), 1u);
+  EXPECT_FALSE(h.pool.status(a).available);
+  for (int i = 0; i < 3; ++i) h.spawn("after" + std::to_string(i), kHistory, h.far(), {*h.pool.find("b")});
+  h.settle();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.holder("after" + std::to_string(i)), "b");
+  h.pool.set_valid_until(a, h.now() + seconds(10));  // renewed
+  h.spawn("renewed", kHistory, h.far(), {*h.pool.find("b")});
+  h.settle();
+  EXPECT_EQ(h.holder("renewed"), "a");
+}
+
+// A flood wait pokes every waiter to look again. A poked waiter checks whether it can still be served and does not
+// dispatch (nothing came free), so the cost of one flood event grows with the waiters, not with their square.
+TEST(AccountPool, AFloodEventCostsWaitersTimesAccountsNotWaitersSquared) {
+  constexpr int kWaiters = 200;
+  Harness h({"a", "b"}, 1, kWaiters + 10);
+  const auto b = *h.pool.find("b");
+  h.spawn("busy", kHistory, h.far(), {b});
+  h.settle();
+  ASSERT_EQ(h.holder("busy"), "a");
+  // b is free but flood-waited for resolve: resolve requests queue for a.
+  asio::co_spawn(h.io, Harness::take(h.pool, h.held, "flooder", LeaseRequest{kResolve, h.far(), {}, b}),
+                 [&](std::exception_ptr e) { h.ended["flooder"] = e; });
+  h.settle();
+  h.held.at("flooder").flood_wait(h.now() + seconds(30));
+  h.held.erase("flooder");
+  for (int i = 0; i < kWaiters; ++i) h.spawn("w" + std::to_string(i), kResolve, h.far());
+  h.settle();
+  ASSERT_EQ(h.pool.counters().waiters, static_cast<std::uint64_t>(kWaiters));
+  const auto before = h.pool.counters().account_checks;
+  h.held.at("busy").flood_wait(h.now() + seconds(1));  // on a, for history: a poke for everyone
+  h.settle();
+  const auto cost = h.pool.counters().account_checks - before;
+  EXPECT_LE(cost, static_cast<std::uint64_t>(4 * kWaiters * 2));
+  EXPECT_EQ(h.pool.counters().waiters, static_cast<std::uint64_t>(kWaiters));  // still waiting, none refused
+}
+
 TEST(AccountPool, PrefersTheAccountWithMoreRateTokensLeft) {
   AccountPoolOptions o;
   o.tokens_left = [](const std::string& account, std::string_view) { return account == "b" ? 5.0 : 0.0; };

@@ -43,7 +43,7 @@ LoadPlan self_calls(int concurrency, std::uint64_t requests) {
   return plan;
 }
 
-LoadRun::LoadRun(const JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan)
+LoadRun::LoadRun(JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan)
     : job_(job), pipeline_(pipeline), plan_(std::move(plan)) {}
 
 bool LoadRun::more() const {
@@ -77,7 +77,7 @@ void LoadRun::start(const asio::any_io_executor& executor) {
   all_ended_.emplace(executor, SteadyClock::time_point::max());
   running_ = plan_.concurrency;
   for (int i = 0; i < plan_.concurrency; ++i)
-    asio::co_spawn(executor, worker(), [this](std::exception_ptr) {
+    job_.spawn(worker(), [this](std::exception_ptr) {
       if (--running_ == 0) all_ended_->cancel();
     });
 }

@@ -47,7 +47,7 @@ LoadPlan self_calls(int concurrency, std::uint64_t requests = 0);
 class LoadRun {
  public:
   // `job` and `pipeline` must outlive the run.
-  LoadRun(const JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan);
+  LoadRun(JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan);
 
   // Spawns the workers on `executor`. Await finished() before the run goes away.
   void start(const boost::asio::any_io_executor& executor);
@@ -66,7 +66,7 @@ class LoadRun {
   bool more() const;
   boost::asio::awaitable<void> worker();
 
-  const JobContext& job_;
+  JobContext& job_;
   scale::RequestPipeline& pipeline_;
   LoadPlan plan_;
   bool stopped_ = false;

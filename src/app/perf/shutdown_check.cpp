@@ -2,8 +2,6 @@
 // the Application, as SIGTERM makes. Timed from the stop request until the sim sees every connection of ours
 // closed; a request cut is one the shutdown ended without its answer (the Application's own count at its timeout,
 // plus every request of the load that failed after the stop).
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <thread>
 
@@ -36,7 +34,7 @@ CheckResult check_shutdown(const PerfContext& context) {
       stop_asked = SteadyClock::now();
       app.request_stop();
     };
-    asio::co_spawn(executor, ask_stop(), asio::detached);
+    job.spawn(ask_stop());
     co_await load.finished();
     outcomes = load.outcomes();
   });

@@ -1,7 +1,6 @@
 #include "app/perf/tcp_relay.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +11,8 @@
 #include <future>
 #include <random>
 #include <vector>
+
+#include "obs/task_end.h"
 
 namespace mtpipe::app::perf {
 namespace asio = boost::asio;
@@ -67,8 +68,8 @@ struct TcpRelay::Impl {
         continue;
       }
       links.push_back(link);
-      asio::co_spawn(io, pump(link, true), asio::detached);
-      asio::co_spawn(io, pump(link, false), asio::detached);
+      asio::co_spawn(io, pump(link, true), obs::log_task_end("relay", "a pump"));
+      asio::co_spawn(io, pump(link, false), obs::log_task_end("relay", "a pump"));
     }
   }
 
@@ -110,8 +111,8 @@ struct TcpRelay::Impl {
 
 TcpRelay::TcpRelay(RelayOptions options) : impl_(std::make_unique<Impl>(options)) {
   port_ = impl_->acceptor.local_endpoint().port();
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  if (options.drop_per_second > 0) asio::co_spawn(impl_->io, impl_->drop_loop(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->accept_loop(), obs::log_task_end("relay", "the accept loop"));
+  if (options.drop_per_second > 0) asio::co_spawn(impl_->io, impl_->drop_loop(), obs::log_task_end("relay", "the drop loop"));
   thread_ = std::thread([this] { impl_->io.run(); });
 }
 

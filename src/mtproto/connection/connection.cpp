@@ -1,7 +1,6 @@
 #include "mtproto/connection/connection.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +12,7 @@
 #include "mtproto/error.h"
 #include "mtproto/handshake/temp_key_binding.h"
 #include "mtproto/plain_message.h"
+#include "obs/task_end.h"
 #include "tl/api.h"
 
 namespace mtpipe::mtproto {
@@ -161,7 +161,7 @@ asio::awaitable<HandshakeResult> Connection::start(std::optional<HandshakeResult
     frame_ = codec_.take_prefix();
     if (!frame_.empty()) co_await write_bytes(frame_);
   }
-  asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), obs::log_task_end("connection", "a read loop"));
   kick_writer();
   next_ping_at_ = std::chrono::steady_clock::now() + options_.keepalive.ping_interval;
   schedule_keepalive();
@@ -251,7 +251,7 @@ void Connection::kick_writer() {
   writing_ = true;
   // Spawned, not run inline: queries issued in the same turn of the event loop then share one packet, and a
   // caller that cancels its call cannot cancel a write that carries other callers' queries too.
-  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), obs::log_task_end("connection", "a writer"));
 }
 
 asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> /*keep_alive*/) {

@@ -6,18 +6,28 @@ namespace mtpipe::scale::redis {
 namespace asio = boost::asio;
 namespace {
 
-// KEYS[1]: the lease hash, KEYS[2]: the account's fencing counter. ARGV: owner, ttl ms. Returns the token, or nil
-// when another owner holds the lease.
+// KEYS[1]: the lease hash, KEYS[2]: the account's last token, KEYS[3]: when this Redis' lease data began (server
+// ms). ARGV: owner, ttl ms. Returns the token, or nil when another owner holds the lease or the data is younger
+// than one TTL. Tokens are written with %.0f: Lua numbers are doubles, whose default text form (%.14g) would round
+// a 16-digit token.
 const RedisScript& acquire_script() {
-  static const RedisScript script(R"lua(
+  static const RedisScript script(std::string(kLuaServerNow) + R"lua(
 local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
 if held[1] then
   if held[1] ~= ARGV[1] then return false end
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return tonumber(held[2])
 end
-local token = redis.call('INCR', KEYS[2])
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
+local began = tonumber(redis.call('GET', KEYS[3]) or '')
+if not began then
+  began = now_ms
+  redis.call('SET', KEYS[3], string.format('%.0f', began))
+end
+if now_ms < began + tonumber(ARGV[2]) then return false end
+local token = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, now_us)
+local text = string.format('%.0f', token)
+redis.call('SET', KEYS[2], text)
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', text)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return token
 )lua");
@@ -50,6 +60,27 @@ return {held[1], tonumber(held[2]), redis.call('PTTL', KEYS[1])}
   return script;
 }
 
+// KEYS[1]: the registry, KEYS[2..]: held leases. ARGV: owner, ttl ms, then each lease's token. Returns the live
+// replicas (this one included) and, per lease, 1 when it was renewed.
+const RedisScript& keep_alive_script() {
+  static const RedisScript script(std::string(kLuaServerNow) + R"lua(
+redis.call('ZADD', KEYS[1], now_ms + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
+local kept = {}
+for i = 2, #KEYS do
+  local held = redis.call('HMGET', KEYS[i], 'owner', 'token')
+  if held[1] == ARGV[1] and held[2] == ARGV[i + 1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    kept[i - 1] = 1
+  else
+    kept[i - 1] = 0
+  end
+end
+return {redis.call('ZCARD', KEYS[1]), kept}
+)lua");
+  return script;
+}
+
 // KEYS[1]: the registry, scored by expiry (server ms). ARGV: replica, ttl ms.
 const RedisScript& heartbeat_script() {
   static const RedisScript script(std::string(kLuaServerNow) +
@@ -72,7 +103,7 @@ LeaseStore::LeaseStore(RedisClient& redis, std::string key_prefix) : redis_(redi
 // Keys and arguments are named locals: a braced list inside a co_await does not compile with g++ 12.
 asio::awaitable<std::optional<std::int64_t>> LeaseStore::acquire(std::string account, std::string owner,
                                                                   std::chrono::milliseconds ttl) {
-  const std::vector<std::string> keys{lease_key(account), token_key(account)}, args{owner, ms_text(ttl)};
+  const std::vector<std::string> keys{lease_key(account), token_key(account), epoch_key()}, args{owner, ms_text(ttl)};
   const RedisReply reply = co_await redis_.eval(acquire_script(), keys, args);
   if (reply.is_nil()) co_return std::nullopt;
   co_return reply.as_integer();
@@ -83,6 +114,25 @@ asio::awaitable<bool> LeaseStore::renew(std::string account, std::string owner, 
   const std::vector<std::string> keys{lease_key(account)}, args{owner, std::to_string(token), ms_text(ttl)};
   const RedisReply reply = co_await redis_.eval(renew_script(), keys, args);
   co_return reply.as_integer() == 1;
+}
+
+asio::awaitable<KeepAlive> LeaseStore::keep_alive(std::string owner, std::vector<HeldLease> held,
+                                                   std::chrono::milliseconds ttl) {
+  std::vector<std::string> keys{replicas_key()}, args{std::move(owner), ms_text(ttl)};
+  for (const auto& lease : held) {
+    keys.push_back(lease_key(lease.account));
+    args.push_back(std::to_string(lease.token));
+  }
+  const RedisReply reply = co_await redis_.eval(keep_alive_script(), keys, args);
+  const auto& parts = reply.as_array(2);
+  KeepAlive out;
+  out.live_replicas = static_cast<std::size_t>(parts[0].as_integer());
+  // An empty Lua table comes back as an empty array.
+  for (const RedisReply& flag : parts[1].as_array()) out.kept.push_back(flag.as_integer() == 1);
+  if (out.kept.size() != held.size())
+    throw RedisError(RedisError::Kind::protocol, "lease keep-alive answered " + std::to_string(out.kept.size()) +
+                                                     " flags for " + std::to_string(held.size()) + " leases");
+  co_return out;
 }
 
 asio::awaitable<bool> LeaseStore::release(std::string account, std::string owner, std::int64_t token) {

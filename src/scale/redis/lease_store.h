@@ -1,9 +1,11 @@
 #pragma once
-// Account leases across replicas (issue 5 point 6): an account is worked by one replica at a time. A lease is a
-// Redis hash {owner, token} with a TTL; the owner renews it well before the TTL runs out and loses it when it
-// does not. Each grant carries a fencing token from a per-account counter that only grows (INCR, never expired),
-// so a replica that was paused past its TTL and comes back holding token 7 can be told apart from the new holder
-// with token 8: writes carry the token and the store refuses older ones. Every check-then-act is one Lua script.
+// Account leases across replicas: an account is worked by one replica at a time. A lease is a Redis hash
+// {owner, token} with a TTL; the owner renews it well before the TTL runs out and loses it when it does not. Each
+// grant carries a fencing token that only grows, so a replica that was paused past its TTL and comes back holding
+// an old token can be told apart from the new holder: writes carry the token and the store refuses older ones.
+// Tokens come from the server's clock (microseconds of Redis TIME, or one more than the last token when that is
+// larger), not from a counter: a Redis that restarts without its data forgets every counter, and a counter starting
+// again at 1 would let a stale holder out-rank the new one. Every check-then-act is one Lua script.
 //
 // The replica registry beside it: each replica heartbeats into a sorted set scored by when its entry expires (the
 // server's clock); reading prunes the expired ones. A pool takes fair_share(accounts, live replicas) accounts.
@@ -26,33 +28,55 @@ struct Lease {
   std::chrono::milliseconds remaining{};  // until the lease expires unless renewed
 };
 
+// A lease a replica holds, as it asks for it to be kept.
+struct HeldLease {
+  std::string account;
+  std::int64_t token = 0;
+};
+
+// What one keep_alive round learnt: which of the held leases were extended (in the order given), and how many
+// replicas are live after this one's heartbeat.
+struct KeepAlive {
+  std::vector<bool> kept;
+  std::size_t live_replicas = 0;
+};
+
+// Virtual so tests can put failures and delays between the lease manager and a real server.
 class LeaseStore {
  public:
   explicit LeaseStore(RedisClient& redis, std::string key_prefix = "mtpipe:");
+  virtual ~LeaseStore() = default;
+  LeaseStore(const LeaseStore&) = delete;
+  LeaseStore& operator=(const LeaseStore&) = delete;
 
   // The account's lease for `owner` (unique per process: a replica id) for `ttl`: a new fencing token when the
-  // account was free; nullopt when another owner holds it. When `owner` holds it already the lease is extended
+  // account was free; nullopt when another owner holds it, or when the lease data is younger than `ttl`. When `owner` holds it already the lease is extended
   // and keeps its token, so an acquire retried after a lost reply does not lock its owner out.
-  boost::asio::awaitable<std::optional<std::int64_t>> acquire(std::string account, std::string owner,
-                                                               std::chrono::milliseconds ttl);
+  virtual boost::asio::awaitable<std::optional<std::int64_t>> acquire(std::string account, std::string owner,
+                                                                       std::chrono::milliseconds ttl);
   // Extends the lease to `ttl` from now. false when the lease expired or belongs to another owner or token: the
   // caller must stop working the account.
   boost::asio::awaitable<bool> renew(std::string account, std::string owner, std::int64_t token,
                                      std::chrono::milliseconds ttl);
+  // One round trip for a replica's round: heartbeats `owner` into the registry, renews every lease of `held` it
+  // still holds with that token, and counts the live replicas.
+  virtual boost::asio::awaitable<KeepAlive> keep_alive(std::string owner, std::vector<HeldLease> held,
+                                                       std::chrono::milliseconds ttl);
   // Gives the lease up; false (and nothing changes) when it is not held by this owner and token.
-  boost::asio::awaitable<bool> release(std::string account, std::string owner, std::int64_t token);
+  virtual boost::asio::awaitable<bool> release(std::string account, std::string owner, std::int64_t token);
   boost::asio::awaitable<std::optional<Lease>> holder(std::string account);
 
   // The replica is alive for `ttl` from now.
   boost::asio::awaitable<void> heartbeat(std::string replica, std::chrono::milliseconds ttl);
   // The replica leaves at once (a clean shutdown), instead of when its heartbeat runs out.
-  boost::asio::awaitable<void> leave(std::string replica);
+  virtual boost::asio::awaitable<void> leave(std::string replica);
   // The replicas whose heartbeat has not run out, sorted by name; expired ones are removed.
   boost::asio::awaitable<std::vector<std::string>> live_replicas();
 
   std::string lease_key(const std::string& account) const { return prefix_ + "lease:" + account; }
   std::string token_key(const std::string& account) const { return prefix_ + "lease-token:" + account; }
   std::string replicas_key() const { return prefix_ + "replicas"; }
+  std::string epoch_key() const { return prefix_ + "lease-epoch"; }
 
  private:
   RedisClient& redis_;

@@ -1,7 +1,6 @@
 #include "scale/redis/redis_connection.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +9,7 @@
 
 #include "mtproto/connection/call_error.h"
 #include "net/dial.h"
+#include "obs/task_end.h"
 
 namespace mtpipe::scale::redis {
 namespace asio = boost::asio;
@@ -57,7 +57,7 @@ asio::awaitable<std::shared_ptr<RedisConnection>> RedisConnection::connect(asio:
   }
   if (failure) throw *failure;
   std::shared_ptr<RedisConnection> connection(new RedisConnection(std::move(*socket), std::move(url), options));
-  asio::co_spawn(executor, connection->read_loop(connection), asio::detached);
+  asio::co_spawn(executor, connection->read_loop(connection), obs::log_task_end("redis", "a connection's reader"));
   co_await connection->log_in(deadline);
   co_return connection;
 }
@@ -114,7 +114,7 @@ void RedisConnection::kick_writer() {
   writing_ = true;
   // Spawned, not run inline: commands issued in the same turn of the event loop leave in one write, and a caller
   // that cancels its command cannot cancel a write that carries other callers' commands too.
-  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), obs::log_task_end("redis", "a connection's writer"));
 }
 
 asio::awaitable<void> RedisConnection::write_loop(std::shared_ptr<RedisConnection> /*keep_alive*/) {

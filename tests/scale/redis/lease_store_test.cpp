@@ -12,9 +12,21 @@
 namespace mtpipe::scale::redis {
 namespace {
 using std::chrono::milliseconds;
-using LeaseStoreTest = RedisFixture;
-
 constexpr milliseconds kLong{60'000}, kShort{50};
+
+// Lease data as old as a long-running deployment's: grants are not held back by the one-TTL wait after a data loss.
+inline asio::awaitable<void> seed_old_epoch(RedisClient& redis, std::string prefix) {
+  const std::string key = prefix + "lease-epoch";
+  co_await redis.command("SET", key, "0");
+}
+
+class LeaseStoreTest : public RedisFixture {
+ protected:
+  void SetUp() override {
+    RedisFixture::SetUp();
+    for (const char* prefix : {"test:", "staging:"}) run(io, seed_old_epoch(*client, prefix));
+  }
+};
 
 TEST_F(LeaseStoreTest, OneOwnerAtATime) {
   LeaseStore leases(*client, "test:");
@@ -123,6 +135,51 @@ TEST_F(LeaseStoreTest, TheRegistryListsLiveReplicasSortedAndDropsSilentOnes) {
     EXPECT_EQ(left, std::vector<std::string>{"replica-a"});
   };
   run(io, body());
+}
+
+TEST_F(LeaseStoreTest, TokensKeepGrowingAcrossARedisRestartThatLostItsData) {
+  LeaseStore leases(*client, "test:");
+  const std::string account = "alice";
+  const auto before = run(io, leases.acquire(account, "replica-1", kLong));
+  ASSERT_TRUE(before.has_value());
+  server->restart();  // empty: every lease, token counter and the epoch are gone
+  client->disconnect("the server restarted");
+  run(io, seed_old_epoch(*client, "test:"));
+  const auto after = run(io, leases.acquire(account, "replica-2", kLong));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_GT(*after, *before);  // the stale holder's writes stay refused
+}
+
+TEST_F(LeaseStoreTest, NoAccountIsGrantedWhileTheLeaseDataIsYoungerThanOneTtl) {
+  LeaseStore leases(*client, "fresh:");  // a prefix whose data has just begun, as after a loss
+  const milliseconds ttl{300};
+  const auto too_early = run(io, leases.acquire("alice", "replica-1", ttl));
+  EXPECT_FALSE(too_early.has_value());  // someone may still drive alice on a lease the lost data held
+  auto granted = [&]() -> asio::awaitable<bool> {
+    const auto token = co_await leases.acquire("alice", "replica-1", ttl);
+    co_return token.has_value();
+  };
+  EXPECT_TRUE(run(io, eventually(granted)));
+  const RedisReply began = run(io, client->command("GET", "fresh:lease-epoch"));
+  EXPECT_FALSE(began.is_nil());  // the epoch never expires
+}
+
+TEST_F(LeaseStoreTest, OneKeepAliveHeartbeatsRenewsEveryHeldLeaseAndCountsTheLiveReplicas) {
+  LeaseStore leases(*client, "test:");
+  const auto a = run(io, leases.acquire("alice", "replica-1", kShort));
+  const auto b = run(io, leases.acquire("bob", "replica-1", kShort));
+  const auto other = run(io, leases.acquire("carol", "replica-2", kLong));
+  ASSERT_TRUE(a && b && other);
+  run(io, leases.heartbeat("replica-2", kLong));
+  const std::vector<HeldLease> held{{"alice", *a}, {"bob", *b}, {"carol", *other}, {"dave", 1}};
+  const KeepAlive answer = run(io, leases.keep_alive("replica-1", held, kLong));
+  EXPECT_EQ(answer.kept, (std::vector<bool>{true, true, false, false}));
+  EXPECT_EQ(answer.live_replicas, 2u);
+  const auto alice = run(io, leases.holder("alice"));
+  EXPECT_TRUE(alice && alice->remaining > kShort);  // renewed to the long TTL
+  const KeepAlive alone = run(io, leases.keep_alive("replica-3", {}, kLong));
+  EXPECT_TRUE(alone.kept.empty());
+  EXPECT_EQ(alone.live_replicas, 3u);
 }
 
 TEST(FairShare, IsTheCeilingOfAccountsPerLiveReplica) {
