@@ -16,8 +16,10 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-// A background task that fails this many times in a row stops the application.
+// A background task that fails this many times in a row stops the application; failures further apart than
+// kFailuresApart are not in a row.
 constexpr int kMaxTaskFailures = 5;
+constexpr std::chrono::minutes kFailuresApart{1};
 // How long cancelled job tasks get to end after a forced stop before the shutdown goes on without them.
 constexpr milliseconds kCancelGrace{1000};
 
@@ -33,6 +35,7 @@ void JobContext::spawn(asio::awaitable<void> task, std::function<void(std::excep
 
 Application::Application(Settings settings, client::Network network)
     : settings_(std::move(settings)) {
+  if (settings_.obs.debug) obs::set_log_level(obs::Level::debug);
   // Banned proxies are probed by dialling the first DC Telegram's bootstrap list names.
   if (!network.bootstrap.empty()) probe_target_ = net::Endpoint{network.bootstrap.front().host, network.bootstrap.front().port};
   container_ = std::make_unique<Container>(io_.get_executor(), settings_, std::move(network));
@@ -56,15 +59,19 @@ void Application::request_stop() {
 
 void Application::spawn_background(std::string name, Task task) {
   if (stopping()) return;
+  ++background_running_;
   asio::co_spawn(io_, supervise(name, std::move(task)),
-                 asio::bind_cancellation_slot(background_.emplace_back().slot(), [name](std::exception_ptr e) {
+                 asio::bind_cancellation_slot(background_.emplace_back().slot(), [this, name](std::exception_ptr e) {
+                   --background_running_;
                    if (e && !mtproto::is_cancellation(e))
                      obs::log(obs::Level::error, "app", name + " ended: " + mtproto::describe(e));
                  }));
 }
 
 asio::awaitable<void> Application::supervise(std::string name, Task task) {
-  for (int failures = 1;; ++failures) {
+  int failures = 0;  // in a row: a run that lasted a while before failing starts the count again
+  for (;;) {
+    const auto started = SteadyClock::now();
     std::exception_ptr error;
     try {
       co_await task();
@@ -73,6 +80,7 @@ asio::awaitable<void> Application::supervise(std::string name, Task task) {
       error = std::current_exception();
     }
     if (mtproto::is_cancellation(error) || stopping()) co_return;
+    failures = SteadyClock::now() - started >= kFailuresApart ? 1 : failures + 1;
     if (failures >= kMaxTaskFailures) {
       obs::log(obs::Level::error, "app", name + " failed " + std::to_string(failures) +
                                              " times in a row, stopping the application: " + mtproto::describe(error));
@@ -92,13 +100,16 @@ void Application::spawn_job_task(asio::awaitable<void> task, std::function<void(
       done(std::make_exception_ptr(mtproto::CallError(mtproto::CallError::Kind::cancelled, "the application is stopping")));
     return;
   }
+  // The signals of tasks that ended are dropped here, not in their own completion (which runs inside the signal).
+  job_tasks_.remove_if([](const JobTask& t) { return t.ended; });
+  JobTask& slot = job_tasks_.emplace_back();
   ++job_tasks_running_;
   asio::co_spawn(io_, std::move(task),
-                 asio::bind_cancellation_slot(job_tasks_.emplace_back().slot(),
-                                              [this, done = std::move(done)](std::exception_ptr e) {
-                                                --job_tasks_running_;
-                                                if (done) done(e);
-                                              }));
+                 asio::bind_cancellation_slot(slot.cancel.slot(), [this, &slot, done = std::move(done)](std::exception_ptr e) {
+                   slot.ended = true;
+                   --job_tasks_running_;
+                   if (done) done(e);
+                 }));
 }
 
 // With Redis the job starts once the first lease round has run, so it finds this replica's accounts ready instead
@@ -145,13 +156,18 @@ int Application::run(Job job) {
     report_.requests_cut = container_->pool().in_flight();
     if (job_running()) {
       job_cancel.emit(asio::cancellation_type::terminal);
-      for (auto& t : job_tasks_) t.emit(asio::cancellation_type::terminal);
+      for (auto& t : job_tasks_)
+        if (!t.ended) t.cancel.emit(asio::cancellation_type::terminal);
     }
     // Cancelled work ends within a few turns of the event loop; it gets them even when the cut came at the
     // deadline, and the bound only guards against a task that ignores its cancellation.
     const auto cancelled_by = std::max(deadline, SteadyClock::now() + kCancelGrace);
     while (job_running() && SteadyClock::now() < cancelled_by) co_await client::sleep_for(milliseconds(1));
+    // The background tasks end before the leases are handed back: a lease round that went on would take accounts
+    // the release below no longer sees.
     for (auto& b : background_) b.emit(asio::cancellation_type::terminal);
+    const auto background_by = SteadyClock::now() + kCancelGrace;
+    while (background_running_ > 0 && SteadyClock::now() < background_by) co_await client::sleep_for(milliseconds(1));
     signals.cancel();
     if (auto* leases = container_->replica_leases()) {
       // Hand the accounts back at once, so other replicas need not wait for the TTL.

@@ -90,8 +90,13 @@ class Application {
   std::optional<std::chrono::steady_clock::time_point> stop_asked_;  // set: stopping
   ShutdownReport report_;
   // One signal per task: a signal's slot holds one handler.
-  std::list<boost::asio::cancellation_signal> background_, job_tasks_;
-  int job_tasks_running_ = 0;
+  struct JobTask {
+    boost::asio::cancellation_signal cancel;
+    bool ended = false;
+  };
+  std::list<boost::asio::cancellation_signal> background_;
+  std::list<JobTask> job_tasks_;
+  int job_tasks_running_ = 0, background_running_ = 0;
   bool job_done_ = false;
   std::exception_ptr job_error_;
 };

@@ -37,6 +37,7 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     scale::ProxyPoolOptions po;
     po.rotation = settings.proxy.rotation;
     po.fail_score_limit = settings.proxy.fail_score_limit;
+    po.identity_key = settings.mtproto.api_hash;
     proxies_ = std::make_unique<scale::ProxyPool>(settings.proxy.proxies, po);
   }
   const auto options = client_options(settings, std::move(network));

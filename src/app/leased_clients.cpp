@@ -13,8 +13,10 @@ LeasedClients::LeasedClients(const session_file::SessionStore& store, const std:
       tokens_(clients_.size()) {}
 
 void LeasedClients::start(std::size_t account, std::int64_t token) {
-  // Load first: a file that cannot be read leaves the account stopped and the token unset.
+  // Load first: a file that cannot be read leaves the account stopped and the token unset. The file then records
+  // this holder's token at once, so a stale holder's next save is refused even before this one changes anything.
   auto session = store_.load(names_.at(account));
+  store_.save(names_.at(account), session, token);
   clients_.at(account)->reopen(std::move(session));
   tokens_[account] = token;
 }

@@ -1,9 +1,9 @@
 #pragma once
 // The accounts of a replica as its Redis leases drive them: each account's client and session file. An account is
-// started from the session file its previous holder saved, every change of its session is saved while this
-// replica holds the lease, and every save carries the lease's fencing token, so the session store refuses the save
-// of a replica that lost the account to a newer holder (the store names the two tokens). A refused save means the
-// account is someone else's now: `on_fenced` is told, and stops driving it.
+// started from the session file its previous holder saved, and the file records the new holder's fencing token
+// at once; every change of its session is saved while this replica holds the lease, with the token, so the
+// session store refuses the save of a replica that lost the account to a newer holder (the store names the two
+// tokens). A refused save means the account is someone else's now: `on_fenced` is told, and stops driving it.
 
 #include <cstdint>
 #include <functional>

@@ -4,7 +4,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "crypto/sha.h"
+#include "crypto/hmac.h"
 #include "net/url_redaction.h"
 #include "net/url_text.h"
 #include "tl/base64.h"
@@ -304,9 +304,12 @@ std::string ProxyUrl::url() const {
   return out + format_endpoint(endpoint);
 }
 
-std::string ProxyUrl::identity() const {
+std::string ProxyUrl::identity(std::string_view key) const {
   const std::string canonical = url();
-  const auto digest = crypto::sha256(std::span(reinterpret_cast<const std::uint8_t*>(canonical.data()), canonical.size()));
+  const auto bytes = [](std::string_view text) {
+    return std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  };
+  const auto digest = crypto::hmac_sha256(bytes(key), bytes(canonical));
   return std::string(scheme_name(kind)) + "://" + format_endpoint(endpoint) + "#" + tl::to_hex(std::span(digest).first(8));
 }
 

@@ -37,10 +37,10 @@ struct ProxyUrl {
   // For handing the configuration on, never for logs.
   std::string url() const;
   // Which proxy this is, for keys shared with other processes (Redis): "socks5://host:1080#" and the first 8 bytes
-  // of SHA-256(url()) in hex. Two proxies that differ only in their credentials or secret are two proxies, yet
-  // neither appears. The hash only tells them apart: whoever reads it and knows the host could still test
-  // guesses of a weak password against it, so it goes only where the credentials' holder is trusted anyway.
-  std::string identity() const;
+  // of HMAC-SHA256(key, url()) in hex. Two proxies that differ only in their credentials or secret are two proxies,
+  // yet neither appears. `key` is a secret every process of the deployment shares (the container passes
+  // MTPROTO_API_HASH): without it, whoever reads the identity cannot test guesses of a weak password against it.
+  std::string identity(std::string_view key) const;
 };
 
 // Throws std::invalid_argument naming what is wrong and quoting the URL as redact_proxy_text shows it, e.g.

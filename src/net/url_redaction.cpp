@@ -20,10 +20,6 @@ bool looks_like_scheme(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.'; });
 }
 
-bool is_plain_path(std::string_view path) {
-  return std::all_of(path.begin(), path.end(), [](char c) { return is_word_char(c) || c == '~' || c == '/' || c == '+'; });
-}
-
 // A long word without a dot is hidden: it is more likely a secret or a password written where the host goes (an
 // MTProxy secret has at least 22 characters; "mtproxy://SECRET:443" left out "@host") than a host.
 bool is_host(std::string_view host) {
@@ -61,17 +57,20 @@ std::string redact_query(std::string_view query) {
   return out;
 }
 
-// The path and query of tg://proxy?... or t.me/proxy?...
+// The path and query of tg://proxy?... or t.me/proxy?...: the path only when it is the link's kind, since a secret
+// can be written in its place (tg://proxy/SECRET).
 std::string redact_link(std::string_view path_and_query) {
   const auto q = path_and_query.find('?');
   const std::string_view path = path_and_query.substr(0, q);
-  std::string out = is_plain_path(path) ? std::string(path) : std::string(kHidden);
+  const bool kind = iequals(path, "proxy") || iequals(path, "socks");
+  std::string out = kind ? std::string(path) : std::string(kHidden);
   if (q != npos) out += "?" + redact_query(path_and_query.substr(q + 1));
   return out;
 }
 
-// HOST[:PORT] and what follows it: see the header for what is shown.
-std::string redact_host_and_rest(std::string_view rest, bool port_required) {
+// HOST[:PORT] and what follows it: see the header for what is shown. A proxy URL has no path, so one written
+// there is hidden whatever it looks like (mtproxy://host:443/SECRET).
+std::string redact_host_and_rest(std::string_view rest, bool port_required, bool proxy) {
   const auto end = rest.find_first_of("/?#");
   const std::string_view authority = rest.substr(0, end);
   std::string_view host = authority;
@@ -98,7 +97,11 @@ std::string redact_host_and_rest(std::string_view rest, bool port_required) {
   const std::string_view tail = rest.substr(end);
   const auto query = tail.find('?');
   const std::string_view path = tail.substr(0, std::min(query, tail.find('#')));
-  out += is_plain_path(path) ? std::string(path) : "/" + std::string(kHidden);
+  // Of another URL only a number (REDIS_URL's /DB): a database name or any other word may be a password written
+  // in the wrong place, and hiding it costs nothing a reader needs.
+  const bool number = path.size() > 1 && std::all_of(path.begin() + 1, path.end(), is_digit);
+  const bool path_shown = path.empty() || path == "/" || (!proxy && number);
+  out += path_shown ? std::string(path) : "/" + std::string(kHidden);
   if (query != npos) {
     const auto fragment = tail.find('#', query);
     out += "?" + redact_query(tail.substr(query + 1, fragment == npos ? npos : fragment - query - 1));
@@ -107,7 +110,7 @@ std::string redact_host_and_rest(std::string_view rest, bool port_required) {
   return out;
 }
 
-std::string redact(std::string_view text, bool port_required) {
+std::string redact(std::string_view text, bool proxy) {
   text = trim(text);
   if (text.empty()) return {};
   std::string out;
@@ -134,7 +137,7 @@ std::string redact(std::string_view text, bool port_required) {
       rest = rest.substr(at + 1);
     }
     // After user info, a HOST alone may be the rest of a password with an unescaped '@' whose host was left out.
-    out += redact_host_and_rest(rest, port_required || scheme.empty() || at != npos);
+    out += redact_host_and_rest(rest, proxy || scheme.empty() || at != npos, proxy);
   }
   if (out.size() > kShownLimit) out = out.substr(0, kShownLimit) + "...";
   return out;

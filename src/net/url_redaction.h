@@ -9,7 +9,8 @@
 //     neither they nor anything after them (with the '@' and host left out, "user:password" reads as HOST:PORT);
 //     a HOST of more than 20 characters without a dot neither (an MTProxy secret written where the host goes),
 //     nor a HOST without a port after user info (the rest of a password holding an '@', its host left out);
-//   - the path, when it is plain (letters, digits, '-', '.', '_', '~', '/', '+'); a t.me/ link's path;
+//   - of the path, only a number (REDIS_URL's /DB) and never in a proxy URL, which has none: a secret or password
+//     may be written there; of a tg:// or t.me/ link only "proxy" or "socks";
 //   - of the query, server=HOST, port=DIGITS and user=NAME; secret=, pass= and password= as NAME=***; any other
 //     item as *** (a '&' inside a password cuts it in two, and the second half is no known name);
 //   - at most 200 characters.

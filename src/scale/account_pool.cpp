@@ -121,8 +121,10 @@ asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
     if (w.granted) co_return queued.take(std::move(request.method));
     if (ec && !w.poked) throw mtproto::CallError(mtproto::CallError::Kind::cancelled, "cancelled while waiting for an account");
     now = options_.now();
-    if (!w.poked) {
-      dispatch(now);  // a flood wait or quarantine ended: whoever is first in line gets it, maybe this waiter
+    // Its own timer fired (a flood wait or quarantine ended, even if a poke came in the same turn): an account may
+    // have come free, and whoever is first in line gets it, maybe this waiter. A poke alone frees nothing.
+    if (!ec) {
+      dispatch(now);
       if (w.granted) co_return queued.take(std::move(request.method));
     }
     chance = next_chance(request, now);

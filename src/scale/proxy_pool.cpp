@@ -20,7 +20,7 @@ ProxyPool::ProxyPool(std::vector<net::ProxyUrl> proxies, ProxyPoolOptions option
   proxies_.reserve(proxies.size());
   for (auto& url : proxies) {
     Proxy p;
-    p.id = url.identity();
+    p.id = url.identity(options_.identity_key);
     p.url = std::move(url);
     proxies_.push_back(std::move(p));
   }

@@ -26,6 +26,8 @@ struct ProxyPoolOptions {
   int fail_score_limit = 3;               // MTPROTO_PROXY_FAIL_SCORE_LIMIT
   std::chrono::seconds ban_initial{30};   // the first ban; each later one doubles, up to ban_max
   std::chrono::seconds ban_max{3600};
+  // The key of ProxyUrl::identity(): a secret every replica of the deployment shares (MTPROTO_API_HASH).
+  std::string identity_key;
 };
 
 // Whose fault a failed attempt was, so that a dead proxy is not taken for a banned account and the reverse.

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 
 #include "../client/client_fixture.h"
@@ -15,27 +18,28 @@
 namespace mtpipe::testing {
 namespace {
 
-struct TempSessions {
-  TempSessions() {
+// One account "a" with an empty session (help.getNearestDc needs no login) in a scratch sessions directory, and
+// settings that drive it alone.
+struct OneAccount {
+  OneAccount() {
     std::filesystem::remove_all(dir);
     client::session_file::ensure_sessions_dir(dir);
+    client::session_file::SessionStore(dir).save("a", client::SessionData{});
+    settings.mtproto.sessions_dir = dir;
+    settings.pool.accounts = {"a"};
   }
-  ~TempSessions() { std::filesystem::remove_all(dir); }
+  ~OneAccount() { std::filesystem::remove_all(dir); }
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("mtpipe-application-" + std::to_string(::getpid()));
+  app::Settings settings;
 };
 
 TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeavesNothingRunning) {
   sim::SimOptions so;
   so.latency = {600'000, 600'000};  // every API query is answered in ten minutes: the requests outlive the stop
   SimFixture sim(so);
-  TempSessions sessions;
-  const client::session_file::SessionStore store(sessions.dir);
-  store.save("a", client::SessionData{});  // help.getNearestDc needs no login
-
-  app::Settings settings;
-  settings.mtproto.sessions_dir = sessions.dir;
-  settings.pool.accounts = {"a"};
+  OneAccount account;
+  app::Settings& settings = account.settings;
   settings.shutdown.graceful_timeout = std::chrono::milliseconds(300);
   constexpr int kRequests = 3;
   std::vector<std::exception_ptr> ends;
@@ -69,14 +73,45 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
   for (const auto& e : ends) EXPECT_TRUE(mtproto::is_cancellation(e)) << mtproto::describe(e);
 }
 
+// A task that does not end when cancelled is given up on after the grace and destroyed with the event loop's other
+// leftovers - before the container it holds an account of (ASan sees the use-after-free the other order makes).
+TEST(ApplicationShutdown, ATaskThatIgnoresItsCancellationIsDestroyedWhileTheContainerStillExists) {
+  SimFixture sim;
+  OneAccount account;
+  app::Settings& settings = account.settings;
+  settings.shutdown.graceful_timeout = std::chrono::milliseconds(100);
+  struct Sentinel {
+    bool& destroyed;
+    ~Sentinel() { destroyed = true; }
+  };
+  bool destroyed = false, ended = false;
+  const auto stubborn = [&](app::JobContext& job) -> asio::awaitable<void> {
+    const Sentinel sentinel{destroyed};
+    // A named request: a temporary inside co_await is destroyed twice by g++ 12.
+    scale::LeaseRequest request{"help.getNearestDc", scale::Clock::now() + std::chrono::hours(1), {}, {}};
+    auto lease = co_await job.container().pool().lease(std::move(request));
+    asio::steady_timer never(co_await asio::this_coro::executor, std::chrono::hours(1));
+    co_await never.async_wait(asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+  };
+  {
+    app::Application application(settings, client_options(sim).network);
+    const int rc = application.run([&](app::JobContext& job) -> asio::awaitable<void> {
+      job.spawn(stubborn(job), [&](std::exception_ptr) { ended = true; });
+      while (job.container().pool().in_flight() < 1) co_await client::sleep_for(std::chrono::milliseconds(5));
+      application.request_stop();
+    });
+    EXPECT_EQ(rc, 0);
+    EXPECT_FALSE(application.shutdown_report().in_time);
+    EXPECT_FALSE(destroyed);  // still suspended when run() returned
+  }
+  EXPECT_TRUE(destroyed);  // destroyed with the application, its account handed back to a pool that still existed
+  EXPECT_FALSE(ended);     // destroyed, not resumed
+}
+
 TEST(ApplicationShutdown, ATaskIsNotStartedOnceAStopWasAskedFor) {
   SimFixture sim;
-  TempSessions sessions;
-  const client::session_file::SessionStore store(sessions.dir);
-  store.save("a", client::SessionData{});
-  app::Settings settings;
-  settings.mtproto.sessions_dir = sessions.dir;
-  settings.pool.accounts = {"a"};
+  OneAccount account;
+  const app::Settings& settings = account.settings;
   bool started = false;
   std::exception_ptr end;
   app::Application application(settings, client_options(sim).network);

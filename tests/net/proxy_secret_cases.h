@@ -83,10 +83,14 @@ inline const std::vector<std::string> kPasswordTemplates = {
     "tg://socks?server=proxy.example&port=1080&pass={P}", "tg://socks?server=proxy.example&port=1080&user=alice&pass={P}&pass={P}",
     "https://t.me/socks?server=proxy.example&port=1080&user=alice&pass={P}", "t.me/socks?server=proxy.example&user=alice&pass={P}",
     "tg://socks?server=proxy.example&port=1080&user=alice&password={P}", "tg://socks?server=proxy.example&port=1080&user=alice&p%61ss={P}",
-    "tg://sock?server=proxy.example&port=1080&user=alice&pass={P}"};
+    "tg://sock?server=proxy.example&port=1080&user=alice&pass={P}",
+    // the password where a path goes
+    "socks5://proxy.example:1080/{P}", "http://proxy.example:3128/alice/{P}", "tg://socks/{P}?server=proxy.example&port=1080"};
 
 inline const std::vector<std::string> kSecretTemplates = {
     "mtproxy://{S}@proxy.example:443", "mtproxy://{S}@proxy.example", "mtproxy://{S}@proxy.example:99999",
+    // the secret where a path goes
+    "mtproxy://proxy.example:443/{S}", "tg://proxy/{S}?server=proxy.example&port=443", "https://t.me/proxy/{S}",
     "mtproxy://{S}", "mtproxy://{S}:443", "mtproxy://proxy.example:443@{S}", "mtproxy://{S}ab@proxy.example:443",
     "mtproxy://{S}!@proxy.example:443", "mtproxy://{S}%zz@proxy.example:443", "{S}@proxy.example:443", "{S}",
     "ftp://{S}@proxy.example:1", "socks5://alice:{S}@proxy.example:1080",

@@ -226,7 +226,7 @@ TEST(ProxyUrl, RefusalsSayWhatIsWrong) {
       {"socks5://[2001:db8::1]", "proxy URL 'socks5://***': missing port (socks5 proxies have no default port; write host:PORT)"},
       {"socks5://[2001:db8::1]x:1", "proxy URL 'socks5://***': unexpected text after ']' (expected :PORT)"},
       {"socks5://[host]:1", "proxy URL 'socks5://***': host in brackets is not an IPv6 address"},
-      {"socks5://host:1080/path", "proxy URL 'socks5://host:1080/path': unexpected path or query after host:port"},
+      {"socks5://host:1080/path", "proxy URL 'socks5://host:1080/***': unexpected path or query after host:port"},
       {"socks5://@host:1080", "proxy URL 'socks5://***@host:1080': empty user name before '@'"},
       {"socks5://:secretpw@host:1080", "proxy URL 'socks5://:***@host:1080': password without a user name"},
       {"socks5://u:secret%zzpw@host:1080",
@@ -260,8 +260,8 @@ TEST(ProxyUrl, RefusalsSayWhatIsWrong) {
       {"tg://proxy?server=h&port=1&port=2&secret=" + key, "proxy URL 'tg://proxy?server=h&port=1&port=2&secret=***': parameter 'port' given twice"},
       {"tg://proxy?server=h&port=1&secret=abc" + key, "proxy URL 'tg://proxy?server=h&port=1&secret=***': MTProxy secret must be 32 hex digits, dd + 32, or ee + 32 + domain (or the same bytes in base64); got 35 hex digits"},
       {"tg://socks?server=h&port=1&pass=secretpw", "proxy URL 'tg://socks?server=h&port=1&pass=***': password without a user name"},
-      {"tg://join?invite=x", "proxy URL 'tg://join?***': tg:// link must be tg://proxy?server=...&port=...&secret=... or tg://socks?server=...&port=..."},
-      {"https://t.me/durov", "proxy URL 'https://t.me/durov': t.me/ link must be t.me/proxy?server=...&port=...&secret=... or t.me/socks?server=...&port=..."},
+      {"tg://join?invite=x", "proxy URL 'tg://***?***': tg:// link must be tg://proxy?server=...&port=...&secret=... or tg://socks?server=...&port=..."},
+      {"https://t.me/durov", "proxy URL 'https://t.me/***': t.me/ link must be t.me/proxy?server=...&port=...&secret=... or t.me/socks?server=...&port=..."},
   };
   for (const auto& r : refusals) {
     SCOPED_TRACE(r.url);
@@ -330,7 +330,7 @@ TEST(UrlRedaction, ShowsWhatCannotBeACredential) {
   EXPECT_EQ(redact_url_text("redis://cache"), "redis://cache");
   EXPECT_EQ(redact_proxy_text("socks5://user:pw@cache"), "socks5://user:***@***");
   EXPECT_EQ(redact_url_text("postgresql://mtpipe:pw@db:5432/mtpipe?password=pw2&sslmode=require"),
-            "postgresql://mtpipe:***@db:5432/mtpipe?password=***&***");
+            "postgresql://mtpipe:***@db:5432/***?password=***&***");
   EXPECT_EQ(redact_url_text("redis://:password"), "redis://***");
   EXPECT_EQ(redact_url_text("redis://user:password"), "redis://***");
   EXPECT_EQ(redact_url_text("redis://[::1]:6379"), "redis://[::1]:6379");
@@ -341,24 +341,31 @@ TEST(UrlRedaction, ShowsWhatCannotBeACredential) {
   EXPECT_EQ(redact_url_text(""), "");
   EXPECT_EQ(redact_proxy_text("mtproxy://0123456789abcdef0123456789abcdef:443"), "mtproxy://***");
   EXPECT_EQ(redact_proxy_text("socks5://proxy:1080"), "socks5://proxy:1080");
+  // A proxy has no path: whatever is written there may be its secret.
+  EXPECT_EQ(redact_proxy_text("mtproxy://proxy.example:443/ee00112233"), "mtproxy://proxy.example:443/***");
+  EXPECT_EQ(redact_proxy_text("tg://proxy/00112233?server=h&port=1"), "tg://***?server=h&port=1");
   EXPECT_LE(redact_url_text("http://h:1/" + std::string(500, 'a')).size(), 203u);
 }
 
 TEST(ProxyUrl, IdentityTellsProxiesApartByTheirCredentialsWithoutShowingThem) {
+  const std::string key = "deployment key";
   const auto a = parse_proxy_url("socks5://alice:Sup3rS3cretPw@proxy.example:1080");
   const auto b = parse_proxy_url("socks5://alice:Other5ecretPw@proxy.example:1080");
   EXPECT_EQ(a.redacted(), b.redacted());
-  EXPECT_NE(a.identity(), b.identity());
-  EXPECT_EQ(a.identity(), parse_proxy_url(a.url()).identity());
-  EXPECT_EQ(a.identity().rfind("socks5://proxy.example:1080#", 0), 0u) << a.identity();
-  EXPECT_EQ(a.identity().size(), std::string("socks5://proxy.example:1080#").size() + 16);
+  EXPECT_NE(a.identity(key), b.identity(key));
+  EXPECT_EQ(a.identity(key), parse_proxy_url(a.url()).identity(key));
+  EXPECT_EQ(a.identity(key).rfind("socks5://proxy.example:1080#", 0), 0u) << a.identity(key);
+  EXPECT_EQ(a.identity(key).size(), std::string("socks5://proxy.example:1080#").size() + 16);
+  // Keyed: without the deployment's key the hash cannot be recomputed from a guessed password.
+  EXPECT_NE(a.identity(key), a.identity("another deployment"));
   const auto s1 = parse_proxy_url("mtproxy://dd0123456789abcdef0123456789abcdef@m:443");
   const auto s2 = parse_proxy_url("mtproxy://dd0123456789abcdef0123456789abcdee@m:443");
-  EXPECT_NE(s1.identity(), s2.identity());
+  EXPECT_NE(s1.identity(key), s2.identity(key));
   for (const auto& p : {a, b, s1, s2}) {
-    EXPECT_EQ(p.identity().find("alice"), std::string::npos);
-    EXPECT_FALSE(secret_cases::leak_in(p.identity()).has_value());
-    EXPECT_EQ(p.identity().find("0123456789abcdef"), std::string::npos);
+    const std::string id = p.identity(key);
+    EXPECT_EQ(id.find("alice"), std::string::npos);
+    EXPECT_FALSE(secret_cases::leak_in(id).has_value());
+    EXPECT_EQ(id.find("0123456789abcdef"), std::string::npos);
   }
 }
 

@@ -37,8 +37,8 @@ CheckResult check_concurrency(const PerfContext& context) {
   // the length of the run.
   r.notes.push_back("the pool hands a freed account slot to the longest-waiting request (arrival order), so the "
                     "longest wait (" + format_fixed(summary.max_ms, 0) + " ms) is " +
-                    format_fixed(summary.max_ms / summary.p50_ms, 1) + " times the median: the queue ahead of a request, "
-                    "not newcomers overtaking it");
+                    (summary.p50_ms > 0 ? format_fixed(summary.max_ms / summary.p50_ms, 1) : std::string("n/a")) +
+                    " times the median: the queue ahead of a request, not newcomers overtaking it");
   if (over_slo > 0)
     r.notes.push_back(std::to_string(over_slo) + " requests took 600 ms or more: a machine too slow for 64 requests at once "
                       "on 16 slots lengthens every request's queue alike");

@@ -6,6 +6,7 @@
 // The lock file is created mode 0600 and never through a symbolic link. It is never removed: a process waiting
 // on the old file's lock while another removed and re-created it would lock a file nobody else locks.
 
+#include <chrono>
 #include <filesystem>
 #include <string_view>
 
@@ -13,8 +14,14 @@ namespace mtpipe::client::session_file {
 
 class AccountLock {
  public:
-  // Blocks until the lock is held. Throws SessionFileError (io, or not_a_file for a link) naming the lock file.
-  AccountLock(const std::filesystem::path& dir, std::string_view name);
+  // How long a save waits by default for another holder of the lock: longer than a save of a usual session takes,
+  // shorter than the replica lease's margin (a tenth of the TTL, at least 100 ms) that the waiting event loop must
+  // keep.
+  static constexpr std::chrono::milliseconds kLockWait{50};
+
+  // Waits up to `wait` for the lock. Throws SessionFileError (io when another process holds it longer, or
+  // not_a_file for a link) naming the lock file.
+  AccountLock(const std::filesystem::path& dir, std::string_view name, std::chrono::milliseconds wait);
   ~AccountLock();
   AccountLock(const AccountLock&) = delete;
   AccountLock& operator=(const AccountLock&) = delete;

@@ -170,7 +170,7 @@ std::optional<FenceToken> SessionStore::fence(std::string_view name) const {
 void SessionStore::save(std::string_view name, const SessionData& session, std::optional<FenceToken> fence) const {
   const auto file = path_of(name);
   check_sessions_dir(dir_);
-  const AccountLock lock(dir_, name);
+  const AccountLock lock(dir_, name, lock_wait_);
   const auto recorded = recorded_fence(file);
   if (fence && recorded && *fence < *recorded) throw_fenced(file, name, *fence, *recorded);
   const auto written = fence ? fence : recorded;
@@ -190,7 +190,7 @@ void SessionStore::upsert_peers(std::string_view name, const std::vector<PeerRec
                                 std::optional<FenceToken> fence) const {
   const auto file = path_of(name);
   check_sessions_dir(dir_);
-  const AccountLock lock(dir_, name);
+  const AccountLock lock(dir_, name, lock_wait_);
   check_present(file);
   check_permissions(file);
   auto db = open_session(file, true);

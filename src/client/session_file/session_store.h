@@ -11,6 +11,7 @@
 // writing and renaming happen under the account's lock (account_lock.h), so two processes saving at once cannot
 // both pass the check and let the older one rename last.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "client/session_data.h"
+#include "client/session_file/account_lock.h"
 #include "client/session_file/session_file_error.h"
 
 namespace mtpipe::client::session_file {
@@ -29,7 +31,10 @@ using FenceToken = std::int64_t;
 
 class SessionStore {
  public:
-  explicit SessionStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // `lock_wait`: how long a save waits for another process holding the account's lock before it fails (see
+  // AccountLock::kLockWait for why it is short by default).
+  explicit SessionStore(std::filesystem::path dir, std::chrono::milliseconds lock_wait = AccountLock::kLockWait)
+      : dir_(std::move(dir)), lock_wait_(lock_wait) {}
   const std::filesystem::path& dir() const noexcept { return dir_; }
 
   // Bad names throw std::invalid_argument (see account_name.h); file problems throw SessionFileError.
@@ -55,6 +60,7 @@ class SessionStore {
 
  private:
   std::filesystem::path dir_;
+  std::chrono::milliseconds lock_wait_;
 };
 
 // Creates the sessions directory (mode 0700) when it is missing. Throws SessionFileError: io, or unsafe_mode

@@ -6,24 +6,29 @@ namespace mtpipe::scale::redis {
 namespace asio = boost::asio;
 namespace {
 
-// KEYS[1]: the lease hash, KEYS[2]: the account's last token, KEYS[3]: when this Redis' lease data began (server
-// ms). ARGV: owner, ttl ms. Returns the token, or nil when another owner holds the lease or the data is younger
-// than one TTL. Tokens are written with %.0f: Lua numbers are doubles, whose default text form (%.14g) would round
-// a 16-digit token.
+// KEYS[1]: the lease hash, KEYS[2]: the account's last token, KEYS[3]: the lease epoch {run, began}. ARGV: owner,
+// ttl ms. Returns the token, or nil when another owner holds the lease or the epoch is younger than one TTL.
+// The epoch is this Redis run (INFO's run_id, new at every start and on a promoted replica) and when the lease data
+// began to be its: data written by an earlier run (lost, restored from disk, or a primary's that failed over) may
+// lack grants whose holders still drive on local validity, so nothing is granted - not even an owner's own lease
+// back - until one TTL after a new run first served a grant. Tokens are written with %.0f: Lua numbers are doubles,
+// whose default text form (%.14g) would round a 16-digit token.
 const RedisScript& acquire_script() {
   static const RedisScript script(std::string(kLuaServerNow) + R"lua(
+local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+local epoch = redis.call('HMGET', KEYS[3], 'run', 'began')
+local began = tonumber(epoch[2])
+if epoch[1] ~= run or not began then
+  began = now_ms
+  redis.call('HSET', KEYS[3], 'run', run, 'began', string.format('%.0f', began))
+end
+if now_ms < began + tonumber(ARGV[2]) then return false end
 local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
 if held[1] then
   if held[1] ~= ARGV[1] then return false end
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return tonumber(held[2])
 end
-local began = tonumber(redis.call('GET', KEYS[3]) or '')
-if not began then
-  began = now_ms
-  redis.call('SET', KEYS[3], string.format('%.0f', began))
-end
-if now_ms < began + tonumber(ARGV[2]) then return false end
 local token = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, now_us)
 local text = string.format('%.0f', token)
 redis.call('SET', KEYS[2], text)
@@ -34,16 +39,11 @@ return token
   return script;
 }
 
-// Renew and release act only when the lease is held by ARGV[1] with token ARGV[2]; else they answer 0.
+// Release acts only when the lease is held by ARGV[1] with token ARGV[2]; else it answers 0.
 constexpr const char* kHeldByCaller = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
 if held[1] ~= ARGV[1] or held[2] ~= ARGV[2] then return 0 end
 )lua";
-
-const RedisScript& renew_script() {
-  static const RedisScript script(std::string(kHeldByCaller) + "return redis.call('PEXPIRE', KEYS[1], ARGV[3])\n");
-  return script;
-}
 
 const RedisScript& release_script() {
   static const RedisScript script(std::string(kHeldByCaller) + "return redis.call('DEL', KEYS[1])\n");
@@ -81,13 +81,6 @@ return {redis.call('ZCARD', KEYS[1]), kept}
   return script;
 }
 
-// KEYS[1]: the registry, scored by expiry (server ms). ARGV: replica, ttl ms.
-const RedisScript& heartbeat_script() {
-  static const RedisScript script(std::string(kLuaServerNow) +
-                                  "return redis.call('ZADD', KEYS[1], now_ms + tonumber(ARGV[2]), ARGV[1])\n");
-  return script;
-}
-
 const RedisScript& live_replicas_script() {
   static const RedisScript script(std::string(kLuaServerNow) + R"lua(
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
@@ -107,13 +100,6 @@ asio::awaitable<std::optional<std::int64_t>> LeaseStore::acquire(std::string acc
   const RedisReply reply = co_await redis_.eval(acquire_script(), keys, args);
   if (reply.is_nil()) co_return std::nullopt;
   co_return reply.as_integer();
-}
-
-asio::awaitable<bool> LeaseStore::renew(std::string account, std::string owner, std::int64_t token,
-                                        std::chrono::milliseconds ttl) {
-  const std::vector<std::string> keys{lease_key(account)}, args{owner, std::to_string(token), ms_text(ttl)};
-  const RedisReply reply = co_await redis_.eval(renew_script(), keys, args);
-  co_return reply.as_integer() == 1;
 }
 
 asio::awaitable<KeepAlive> LeaseStore::keep_alive(std::string owner, std::vector<HeldLease> held,
@@ -147,11 +133,6 @@ asio::awaitable<std::optional<Lease>> LeaseStore::holder(std::string account) {
   if (reply.is_nil()) co_return std::nullopt;
   const auto& fields = reply.as_array(3);
   co_return Lease{fields[0].as_string(), fields[1].as_integer(), std::chrono::milliseconds(fields[2].as_integer())};
-}
-
-asio::awaitable<void> LeaseStore::heartbeat(std::string replica, std::chrono::milliseconds ttl) {
-  const std::vector<std::string> keys{replicas_key()}, args{replica, ms_text(ttl)};
-  co_await redis_.eval(heartbeat_script(), keys, args);
 }
 
 asio::awaitable<void> LeaseStore::leave(std::string replica) {

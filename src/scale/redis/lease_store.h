@@ -50,14 +50,10 @@ class LeaseStore {
   LeaseStore& operator=(const LeaseStore&) = delete;
 
   // The account's lease for `owner` (unique per process: a replica id) for `ttl`: a new fencing token when the
-  // account was free; nullopt when another owner holds it, or when the lease data is younger than `ttl`. When `owner` holds it already the lease is extended
+  // account was free; nullopt when another owner holds it, or when this Redis run began less than `ttl` ago. When `owner` holds it already the lease is extended
   // and keeps its token, so an acquire retried after a lost reply does not lock its owner out.
   virtual boost::asio::awaitable<std::optional<std::int64_t>> acquire(std::string account, std::string owner,
                                                                        std::chrono::milliseconds ttl);
-  // Extends the lease to `ttl` from now. false when the lease expired or belongs to another owner or token: the
-  // caller must stop working the account.
-  boost::asio::awaitable<bool> renew(std::string account, std::string owner, std::int64_t token,
-                                     std::chrono::milliseconds ttl);
   // One round trip for a replica's round: heartbeats `owner` into the registry, renews every lease of `held` it
   // still holds with that token, and counts the live replicas.
   virtual boost::asio::awaitable<KeepAlive> keep_alive(std::string owner, std::vector<HeldLease> held,
@@ -66,8 +62,6 @@ class LeaseStore {
   virtual boost::asio::awaitable<bool> release(std::string account, std::string owner, std::int64_t token);
   boost::asio::awaitable<std::optional<Lease>> holder(std::string account);
 
-  // The replica is alive for `ttl` from now.
-  boost::asio::awaitable<void> heartbeat(std::string replica, std::chrono::milliseconds ttl);
   // The replica leaves at once (a clean shutdown), instead of when its heartbeat runs out.
   virtual boost::asio::awaitable<void> leave(std::string replica);
   // The replicas whose heartbeat has not run out, sorted by name; expired ones are removed.

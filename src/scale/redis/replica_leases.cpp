@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/this_coro.hpp>
 #include <functional>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
+
+// How long an account whose session did not load is left to the other replicas before this one tries again.
+constexpr std::chrono::seconds kRetryUnstartable{30};
 
 // 48 random bits: two processes with the same replica id get different owners.
 std::string owner_for(const std::string& replica) {
@@ -69,7 +73,10 @@ asio::awaitable<void> ReplicaLeases::round() {
     failure = std::current_exception();
   }
   if (failure) {
-    if (mtproto::is_cancellation(failure)) std::rethrow_exception(failure);
+    // However the cancelled wait ended (a CallError, or the socket's own operation_aborted), it is this task's end.
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (mtproto::is_cancellation(failure) || state.cancelled() != asio::cancellation_type::none)
+      std::rethrow_exception(failure);
     ++counters_.failed_rounds;
     obs::log(obs::Level::warn, "leases",
              "lease round failed (" + std::to_string(held_.size()) +
@@ -120,9 +127,11 @@ asio::awaitable<void> ReplicaLeases::take_share(std::size_t share) {
   const std::size_t start = std::hash<std::string>{}(owner_) % std::max<std::size_t>(n, 1);
   for (std::size_t k = 0; k < n && active < share; ++k) {
     const std::size_t account = (start + k) % n;
-    if (held_.contains(account) || unstartable_.contains(account) ||
-        pool_.status(account).state == AccountState::retired)
-      continue;
+    if (held_.contains(account) || pool_.status(account).state == AccountState::retired) continue;
+    if (const auto it = unstartable_.find(account); it != unstartable_.end()) {
+      if (SteadyClock::now() < it->second) continue;
+      unstartable_.erase(it);
+    }
     const auto sent = SteadyClock::now();
     const auto token = co_await store_.acquire(pool_.name(account), owner_, options_.ttl);
     if (!token) continue;
@@ -130,10 +139,11 @@ asio::awaitable<void> ReplicaLeases::take_share(std::size_t share) {
     try {
       accounts_.start(account, *token);
     } catch (const std::exception& e) {
-      // Another replica may be able to: this one lets the lease go and does not try the account again.
+      // Another replica may be able to: this one lets the lease go and tries the account again only later.
       started = false;
-      unstartable_.insert(account);
-      obs::log(obs::Level::error, "leases", "cannot drive account " + pool_.name(account) + ": " + e.what());
+      unstartable_[account] = SteadyClock::now() + kRetryUnstartable;
+      obs::log(obs::Level::error, "leases", "cannot drive account " + pool_.name(account) + " (tried again in " +
+                                                std::to_string(kRetryUnstartable.count()) + " s): " + e.what());
     }
     if (!started) {
       co_await store_.release(pool_.name(account), owner_, *token);
@@ -145,7 +155,6 @@ asio::awaitable<void> ReplicaLeases::take_share(std::size_t share) {
     obs::log(obs::Level::info, "leases", "driving account " + pool_.name(account) + " (token " +
                                              std::to_string(*token) + ")");
   }
-  watch_expiry();
 }
 
 asio::awaitable<void> ReplicaLeases::rebalance(std::size_t share) {
@@ -162,6 +171,7 @@ asio::awaitable<void> ReplicaLeases::rebalance(std::size_t share) {
   for (const auto& [account, h] : held_)
     if (h.draining && pool_.status(account).in_flight == 0) drained.push_back(account);
   for (const auto account : drained) {
+    if (!held_.contains(account)) continue;  // dropped while an earlier hand-back waited for Redis
     obs::log(obs::Level::info, "leases", "handed account " + pool_.name(account) + " back (fair share " +
                                              std::to_string(share) + ")");
     co_await hand_back(account);
@@ -194,6 +204,7 @@ void ReplicaLeases::hold(std::size_t account, std::int64_t token, SteadyClock::t
   h.token = token;
   extend(h, account, sent);
   pool_.set_available(account, true);
+  watch_expiry();  // now, not at the end of the round: a later step of the round may fail
 }
 
 void ReplicaLeases::extend(Held& held, std::size_t account, SteadyClock::time_point sent) {

@@ -27,7 +27,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 
 #include "scale/account_pool.h"
@@ -113,7 +112,8 @@ class ReplicaLeases {
   std::string owner_;
   std::map<std::size_t, Held> held_;
   std::size_t live_ = 0;  // live replicas at the last keep-alive
-  std::set<std::size_t> unstartable_;  // accounts this replica could not start (their session did not load)
+  // Accounts this replica could not start (their session did not load), and when it tries each again.
+  std::map<std::size_t, SteadyClock::time_point> unstartable_;
   boost::asio::steady_timer expiry_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // the expiry handler's check that we still exist
   ReplicaLeaseCounters counters_;

@@ -47,10 +47,12 @@ void SharedRateGate::set_replicas(std::size_t replicas) {
   fallback_.set_global_rate(global_share(limits_, replicas));
 }
 
-void SharedRateGate::redis_failed(const std::string& why, Clock::time_point now) {
+void SharedRateGate::redis_failed(const std::string& why, Clock::time_point asked_at, Clock::time_point now) {
   if (!retry_redis_at_)
     obs::log(obs::Level::warn, "rate", "Redis unreachable, limiting locally with the global rate divided among " +
                                            std::to_string(replicas_) + " replica(s): " + why);
+  // Requests that asked Redis together fail together: the back-off grows once per attempt after the last one.
+  if (retry_redis_at_ && asked_at < *retry_redis_at_) return;
   ++failures_;
   retry_redis_at_ = now + redis_backoff(failures_);
 }
@@ -65,14 +67,14 @@ asio::awaitable<void> SharedRateGate::acquire(std::string account, std::string m
   co_await classes_.acquire(account, method, deadline);
   for (;;) {
     std::optional<SharedAdmission> admission;
-    if (try_redis(options_.now())) {
+    if (const auto asked_at = options_.now(); try_redis(asked_at)) {
       ++counters_.redis_attempts;
       std::vector<BucketSpec> buckets{{"global", limits_.global_rps, limits_.global_burst},
                                       {"account:" + account, limits_.account_rps, limits_.account_burst}};
       try {
         admission = co_await shared_.admit(std::move(buckets));
       } catch (const RedisError& e) {
-        redis_failed(e.what(), options_.now());
+        redis_failed(e.what(), asked_at, options_.now());
       }
     }
     if (!admission) {

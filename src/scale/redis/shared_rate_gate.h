@@ -35,7 +35,7 @@ class SharedRateGate : public RateAdmission {
  private:
   // Whether to ask Redis now: always while it answers, after the back-off once it has failed.
   bool try_redis(Clock::time_point now) const { return !retry_redis_at_ || now >= *retry_redis_at_; }
-  void redis_failed(const std::string& why, Clock::time_point now);
+  void redis_failed(const std::string& why, Clock::time_point asked_at, Clock::time_point now);
   void redis_answered();
 
   SharedRateLimiter& shared_;

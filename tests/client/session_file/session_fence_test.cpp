@@ -3,6 +3,8 @@
 // order; version-1 files (no token) read and save on.
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,7 +147,8 @@ int exit_status(pid_t pid) {
 // half the time.
 TEST(SessionFence, TwoProcessesRacingEndWithTheHigherTokensSession) {
   ScratchDir dir;
-  const SessionStore store(dir.path());
+  // These sessions take longer to write than the default wait for the lock: here the point is the order.
+  const SessionStore store(dir.path(), std::chrono::seconds(30));
   const auto old_holder = big_session_of(5), new_holder = big_session_of(6);
   int fenced = 0;
   for (int round = 0; round < 16; ++round) {
@@ -175,6 +178,24 @@ TEST(SessionFence, TwoProcessesRacingEndWithTheHigherTokensSession) {
     EXPECT_EQ(store.fence("main"), 6);
   }
   ::testing::Test::RecordProperty("fenced_rounds", fenced);
+}
+
+// A process that froze holding the account's lock (SIGSTOP, a paused VM) must not hang the saver's event loop: the
+// save gives up after a short wait, as a failed write, and leaves the file as it was.
+TEST(SessionFence, ASaveGivesUpOnALockHeldElsewhereInsteadOfWaitingForIt) {
+  ScratchDir dir;
+  const SessionStore store(dir.path());
+  store.save("main", session_of(2), 6);
+  const int holder = ::open((dir.path() / ".main.lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(holder, 0);
+  ASSERT_EQ(::flock(holder, LOCK_EX), 0);  // another open file: conflicts as another process's would
+  const auto e = save_error(store, session_of(4), 7);
+  ::close(holder);
+  EXPECT_EQ(e.problem(), Problem::io);
+  EXPECT_NE(std::string(e.what()).find("another process holds the lock"), std::string::npos) << e.what();
+  EXPECT_EQ(store.load("main").home_dc, 2);
+  store.save("main", session_of(4), 7);  // free again
+  EXPECT_EQ(store.fence("main"), 7);
 }
 
 TEST(SessionFence, TheLockFileIsPrivateAndNotAnAccount) {

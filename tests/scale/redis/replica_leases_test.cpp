@@ -102,8 +102,7 @@ class ReplicaLeasesTest : public RedisFixture {
   // Lease data as old as a long-running deployment's (a fresh Redis grants nothing for one TTL).
   void SetUp() override {
     RedisFixture::SetUp();
-    const std::string key = "test:lease-epoch";
-    run(io, client->command("SET", key, "0"));
+    run(io, seed_old_epoch(*client, "test:"));
   }
 };
 

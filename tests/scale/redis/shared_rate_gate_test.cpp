@@ -32,7 +32,11 @@ TEST(SharedRateGateOutage, RedisIsAskedAgainOnlyAfterABackOffNotOnEveryRequest) 
   asio::io_context io;
   RedisClient redis(io.get_executor(), unreachable());
   SharedRateLimiter shared(redis, "test:");
-  SharedRateGate gate(shared, limits(0, 1), {});  // no global limit: every fallback grant is at once
+  // The gate's clock stands still: every request comes within the first back-off, however slow the machine.
+  const auto frozen = SteadyClock::now();
+  RateGateOptions options;
+  options.now = [frozen] { return frozen; };
+  SharedRateGate gate(shared, limits(0, 1), options);  // no global limit: every fallback grant is at once
   const auto deadline = SteadyClock::now() + std::chrono::seconds(30);
   auto many = [&]() -> asio::awaitable<void> {
     for (int i = 0; i < 50; ++i) co_await gate.acquire("acc", "users.getUsers", deadline);
