@@ -151,9 +151,9 @@ int Application::run(Job job) {
     const auto deadline = *stop_asked_ + settings_.shutdown.graceful_timeout;
     const auto job_running = [this] { return !job_done_ || job_tasks_running_ > 0; };
     // In flight requests finish on their own while the job starts no new ones.
-    while (job_running() && container_->pool().in_flight() > 0 && SteadyClock::now() < deadline)
+    while (job_running() && container_->pipeline().in_flight() > 0 && SteadyClock::now() < deadline)
       co_await client::sleep_for(milliseconds(5));
-    report_.requests_cut = container_->pool().in_flight();
+    report_.requests_cut = container_->pipeline().in_flight();
     if (job_running()) {
       job_cancel.emit(asio::cancellation_type::terminal);
       for (auto& t : job_tasks_)

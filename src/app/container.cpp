@@ -7,6 +7,10 @@
 #include "mtproto/clock.h"
 #include "obs/log.h"
 #include "scale/account_proxy.h"
+#include "scale/chain/fault_link.h"
+#include "scale/chain/lease_link.h"
+#include "scale/chain/rate_link.h"
+#include "scale/chain/route_link.h"
 
 namespace mtpipe::app {
 namespace {
@@ -17,6 +21,8 @@ std::vector<std::string> account_names(const Settings& s) {
   if (!s.pool.enabled) return {s.pool.accounts.front()};
   return s.pool.accounts;
 }
+
+constexpr int kAttemptsPerRequest = 3;  // accounts a pooled request may be tried on
 
 scale::RateLimits rate_limits(const Settings& s) {
   scale::RateLimits l;
@@ -64,7 +70,6 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
   std::vector<client::Client*> raw;
   for (auto& c : clients_) raw.push_back(c.get());
   scale::RateAdmission* admission = nullptr;
-  scale::PipelineOptions pipeline_options;
   if (pooled) {
     const scale::RateGateOptions gate_options{settings.limits.max_waiters};
     if (!settings.redis.url.empty()) {
@@ -93,8 +98,6 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     router_ = std::make_unique<scale::DcRouter>();
     route_store_ = std::make_unique<scale::DcRouteStore>(settings.mtproto.dc_routes);
     router_->restore(route_store_->load(), scale::Clock::now(), std::chrono::system_clock::now());
-  } else {
-    pipeline_options.max_attempts = 1;  // a single client's errors, unchanged
   }
 
   if (settings.faults.enabled) {
@@ -109,8 +112,17 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     }
   }
 
-  pipeline_ = std::make_unique<scale::RequestPipeline>(*pool_, std::move(raw), admission, router_.get(),
-                                                       faults_.get(), pipeline_options);
+  build_chain(std::move(raw), admission, pooled);
+}
+
+// From the bottom up; every link is there only when its flag is on, so with none a request goes straight to the
+// one client and fails with its errors, unchanged.
+void Container::build_chain(std::vector<client::Client*> clients, scale::RateAdmission* admission, bool pooled) {
+  pipeline_ = std::make_unique<scale::RequestPipeline>(names_, std::move(clients));
+  if (faults_) pipeline_->wrap<scale::FaultLink>(*faults_);
+  if (router_) pipeline_->wrap<scale::RouteLink>(*router_);
+  if (admission) pipeline_->wrap<scale::RateLink>(*admission);
+  if (pooled) pipeline_->wrap<scale::LeaseLink>(*pool_, kAttemptsPerRequest);
 }
 
 Container::~Container() { close(); }

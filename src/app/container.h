@@ -1,12 +1,12 @@
 #pragma once
 // The container (issue 5 point 7): builds the request chain of a process from its settings and feature flags.
-//   - MTPROTO_POOL_ENABLED=false (the default): one account (the first of MTPROTO_ACCOUNTS) and a pass-through
-//     chain: no limiter, no router, one attempt, unlimited concurrency - the account behaves exactly as a bare
-//     client::Client;
-//   - MTPROTO_POOL_ENABLED=true: every account of MTPROTO_ACCOUNTS in an AccountPool, the rate gate
-//     (MTPROTO_GLOBAL_RPS, MTPROTO_RPS_PER_ACCOUNT, method classes), the DC router with its route file;
+//   - MTPROTO_POOL_ENABLED=false (the default): one account (the first of MTPROTO_ACCOUNTS) and a chain without
+//     links: a request goes straight to that account's client::Client;
+//   - MTPROTO_POOL_ENABLED=true: every account of MTPROTO_ACCOUNTS in an AccountPool behind the lease link, the
+//     rate gate (MTPROTO_GLOBAL_RPS, MTPROTO_RPS_PER_ACCOUNT, method classes) behind the rate link, the DC router
+//     with its route file behind the route link;
 //   - MTPROTO_PROXY_ENABLED=true: the proxy pool of MTPROTO_PROXIES behind every account's connections;
-//   - FAULT_INJECTION_ENABLED=true in development or test: the fault injector (refused with a log line elsewhere);
+//   - FAULT_INJECTION_ENABLED=true in development or test: the fault link (refused with a log line elsewhere);
 //   - REDIS_URL with the pool: the global and per-account buckets are shared by every replica, and an account is
 //     driven only while this replica holds its Redis lease; with proxies on too, proxy bans are shared.
 // Everything lives on one executor.
@@ -74,6 +74,7 @@ class Container {
 
  private:
   client::ClientOptions client_options(const Settings& settings, client::Network network) const;
+  void build_chain(std::vector<client::Client*> clients, scale::RateAdmission* admission, bool pooled);
 
   client::session_file::SessionStore store_;
   std::vector<std::string> names_;

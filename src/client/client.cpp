@@ -8,9 +8,7 @@
 #include "client/flood_memory.h"
 #include "client/rpc_error.h"
 #include "client/wake_signal.h"
-#include "mtproto/session/message_unpack.h"
 #include "tl/api.h"
-#include "tl/schema_table.h"
 
 namespace mtpipe::client {
 namespace asio = boost::asio;
@@ -254,7 +252,7 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
 
 asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uint8_t> query, CallOptions call_options) {
   const auto self = shared_from_this();  // the account outlives its calls
-  const std::uint32_t method = mtproto::session::constructor_of(query);
+  const Method method = call_options.method ? *call_options.method : Method::of(query);
   const auto deadline = SteadyClock::now() + call_options.timeout.value_or(options_.request_timeout);
   std::optional<std::int32_t> pinned_dc = call_options.dc;
   int failures = 0, migrations = 0;
@@ -262,7 +260,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
   for (;;) {
     if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
     // A method whose flood wait still runs is not sent: a short rest is slept, a long one handed back.
-    if (const auto until_t = flood_.blocked_until(method, SteadyClock::now())) {
+    if (const auto until_t = flood_.blocked_until(method.id(), SteadyClock::now())) {
       const auto rest = *until_t - SteadyClock::now();
       if (rest <= std::chrono::duration<double>(options_.sleep_threshold_s) && *until_t < deadline) {
         ++stats_.flood_sleeps;
@@ -297,7 +295,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
 
     if (error->kind() == CallError::Kind::timeout) {
       ++stats_.failed;
-      throw RpcError::timed_out(tl::schema::name_of(method) + ": " + error->what());
+      throw RpcError::timed_out(method.text() + ": " + error->what());
     }
     if (error->kind() == CallError::Kind::cancelled) {
       ++stats_.failed;
@@ -333,7 +331,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
     }
     if (rpc.is_wait() && kind != RpcErrorKind::slowmode_wait) {
       const auto now = SteadyClock::now();
-      flood_.record(method, rpc, now);
+      flood_.record(method.id(), rpc, now);
       const auto decision = decide_wait(rpc, options_.sleep_threshold_s);
       if (decision.sleep && now + decision.wait < deadline) {
         ++stats_.flood_sleeps;

@@ -8,6 +8,7 @@
 
 #include "client/backoff.h"
 #include "client/init_connection.h"
+#include "client/method.h"
 #include "client/proxy_source.h"
 #include "client/session_data.h"
 #include "crypto/rsa.h"
@@ -59,6 +60,7 @@ struct CallOptions {
   // and the retry budget). Switch off for requests that must never run twice (sending a message).
   bool resend_after_reconnect = true;
   CallTrace* trace = nullptr;  // filled in when given; must outlive the call
+  std::optional<Method> method;  // the query's method, when the caller found it already (else read from the query)
 };
 
 }  // namespace mtpipe::client

@@ -1,36 +1,30 @@
 #pragma once
-// The request chain of a pooled process (issue 5): every request goes through
-//   account pool (lease) -> rate gate (per account, method class, global) -> fault injection -> DC router ->
-//   client::Client::call
-// and its outcome flows back: the pool learns the account's health and flood waits, the gate cuts the rate of a
-// flood-waited class, the router learns stats DCs from channelFull and STATS_MIGRATE. A request the server held
-// back on one account (a flood wait, a dead account, a lost connection) is tried on another account while the
-// deadline allows; an answer that is about the request itself (CHANNEL_PRIVATE, a bad argument) is not.
-//
-// Fault injection sits after the lease, not first as in DESIGN.md's list: an injected failure then lands on an
-// account exactly as a real one would (its health, its flood waits), which is what the chaos tests must prove.
+// The request chain of a process: the pipeline is its front (a caller's request and options in, the answer out)
+// and holds its links, each wrapping the next, down to the client call at the bottom. The container builds it
+// from the settings (app/container.cpp); a pooled process gets
+//   lease (chain/lease_link.h) -> rate admission (chain/rate_link.h) -> DC routing (chain/route_link.h) ->
+//   fault injection (chain/fault_link.h) -> the account's client (client/client_invoker.h)
+// and with every flag off the list of links is empty: a request goes straight to the one client.
 //
 // Lives on the executor of the pool and the clients; not thread-safe.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "client/client.h"
-#include "scale/account_pool.h"
-#include "scale/dc_router.h"
-#include "scale/fault_injector.h"
-#include "scale/rate_admission.h"
+#include "scale/chain/link.h"
+#include "tl/reader.h"
+#include "tl/serialize.h"
 
 namespace mtpipe::scale {
 
 struct PipelineOptions {
   std::chrono::milliseconds request_timeout{30'000};  // the default deadline of a request, all attempts included
-  int max_attempts = 3;                               // accounts tried per request
 };
 
 struct RequestOptions {
@@ -48,31 +42,44 @@ struct RequestTrace {
   int attempts = 0;
 };
 
-struct PipelineCounters {
-  std::uint64_t requests = 0, ok = 0, failed = 0;
-  std::uint64_t retried_on_another_account = 0;
-  std::uint64_t flood_waits = 0, retirements = 0;
-  std::uint64_t routed_by_cache = 0;
-};
-
 class RequestPipeline {
  public:
-  // `clients[i]` is the client of the pool's account i. The gate, router and injector are optional (nullptr:
-  // that link is off). Everything must outlive the pipeline.
-  RequestPipeline(AccountPool& pool, std::vector<client::Client*> clients, RateAdmission* gate, DcRouter* router,
-                  FaultInjector* faults, PipelineOptions options = {});
+  // `accounts[i]` names account i (the pool's order) and `clients[i]` is its client; they must outlive the
+  // pipeline.
+  RequestPipeline(std::vector<std::string> accounts, std::vector<client::Client*> clients, PipelineOptions options = {});
+  // With another bottom than the clients (tests).
+  RequestPipeline(std::vector<std::string> accounts, std::unique_ptr<client::Invoker> bottom,
+                  PipelineOptions options = {});
+  ~RequestPipeline();
+  RequestPipeline(const RequestPipeline&) = delete;
+  RequestPipeline& operator=(const RequestPipeline&) = delete;
+
+  // Puts a link on top of the chain, made as L(next, args...); links are added from the bottom up. What the
+  // arguments refer to must outlive the pipeline.
+  template <class L, class... Args>
+  L& wrap(Args&&... args) {
+    auto link = std::make_unique<L>(*head_, std::forward<Args>(args)...);
+    L& added = *link;
+    head_ = link.get();
+    links_.push_back(std::move(link));
+    return added;
+  }
+  std::size_t links() const noexcept { return links_.size(); }
 
   template <class F>
   boost::asio::awaitable<typename F::Result> invoke(const F& function, RequestOptions options = {},
                                                     RequestTrace* trace = nullptr) {
     return invoke_as<F>(tl::serialize(function), std::move(options), trace);
   }
-  // The untyped form: a boxed TL function in, the boxed answer out. Throws what Client::call throws, PoolError
-  // when no account can take the request in time, RateRefused when the limits cannot admit it in time.
+  // The untyped form: a boxed TL function in, the boxed answer out. Throws what the links and the client throw
+  // (PoolError when no account can take the request in time, RateRefused when the limits cannot admit it in
+  // time), std::invalid_argument for an account not in the pool.
   boost::asio::awaitable<std::vector<std::uint8_t>> call(std::vector<std::uint8_t> query, RequestOptions options,
                                                          RequestTrace* trace = nullptr);
 
-  const PipelineCounters& counters() const noexcept { return counters_; }
+  PipelineCounters counters() const;
+  // Requests between call() and their end, waiting ones included (a graceful stop lets them finish).
+  int in_flight() const noexcept { return in_flight_; }
 
  private:
   template <class F>
@@ -82,17 +89,14 @@ class RequestPipeline {
     tl::Reader r(answer);
     co_return F::tl_read_result(r);
   }
-  std::optional<std::int32_t> route(std::string_view method, const RequestOptions& options);
-  void learn(std::string_view method, const RequestOptions& options, std::optional<std::int32_t> routed,
-             const client::CallTrace& trace, std::span<const std::uint8_t> answer);
 
-  AccountPool& pool_;
-  std::vector<client::Client*> clients_;
-  RateAdmission* gate_;
-  DcRouter* router_;
-  FaultInjector* faults_;
+  std::vector<std::string> accounts_;
+  std::unique_ptr<client::Invoker> bottom_;
+  std::vector<std::unique_ptr<Link>> links_;  // bottom up
+  client::Invoker* head_;
   PipelineOptions options_;
-  PipelineCounters counters_;
+  PipelineCounters counters_;  // the front's: requests, ok, failed
+  int in_flight_ = 0;
 };
 
 }  // namespace mtpipe::scale

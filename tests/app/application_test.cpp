@@ -53,7 +53,7 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
         ++answered;
       };
       for (int i = 0; i < kRequests; ++i) job.spawn(request(), [&](std::exception_ptr e) { ends.push_back(e); });
-      while (job.container().pool().in_flight() < kRequests) co_await client::sleep_for(std::chrono::milliseconds(5));
+      while (job.container().pipeline().in_flight() < kRequests) co_await client::sleep_for(std::chrono::milliseconds(5));
       application.request_stop();
       // The job outlives its tasks, which a forced stop cancels together with it.
       co_await asio::this_coro::throw_if_cancelled(false);
@@ -66,7 +66,7 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
     });
     EXPECT_EQ(rc, 0);
     EXPECT_EQ(application.shutdown_report().requests_cut, kRequests);
-    EXPECT_EQ(application.container().pool().in_flight(), 0);
+    EXPECT_EQ(application.container().pipeline().in_flight(), 0);
   }  // destroyed here, with whatever the stop left behind
   EXPECT_EQ(answered, 0);
   ASSERT_EQ(ends.size(), static_cast<std::size_t>(kRequests));

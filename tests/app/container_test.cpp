@@ -81,6 +81,7 @@ TEST(ContainerFlagsOff, BehavesExactlyAsASingleClient) {
   settings.pool.accounts = {"pooled"};
   app::Container container(io.get_executor(), settings, options.network);
   EXPECT_TRUE(container.features().empty());
+  EXPECT_EQ(container.pipeline().links(), 0u);  // straight to the one client
   Outcome through = run(io, scenario(channel, [&](std::vector<std::uint8_t> q) {
     return container.pipeline().call(std::move(q), {});
   }));
@@ -115,6 +116,7 @@ TEST(ContainerHealth, ReadinessFollowsTheUsableAccountsAndProxies) {
                             net::parse_proxy_url("socks5://u:secret@127.0.0.1:2")};
   asio::io_context io;
   app::Container container(io.get_executor(), settings, client::Network{});
+  EXPECT_EQ(container.pipeline().links(), 3u);  // lease, rate admission, DC routing
   const auto health = [&] {
     std::map<std::string, std::pair<bool, std::string>> out;
     for (const auto& h : container.health()) out[h.component] = {h.ready, h.detail};

@@ -13,6 +13,9 @@
 #include "scale/account_proxy.h"
 #include "scale/dc_route_store.h"
 #include "scale/rate_gate.h"
+#include "scale/chain/lease_link.h"
+#include "scale/chain/rate_link.h"
+#include "scale/chain/route_link.h"
 #include "scale/request_pipeline.h"
 #include "sim/channels.h"
 #include "tl/api.h"
@@ -50,11 +53,18 @@ struct Rig {
     input.code = [code] { return code; };
     (void)run(io, client::login_with_code(*clients[i], options.api, std::move(input)));
   }
-  RequestPipeline& pipeline(scale::RateGate* gate = nullptr, scale::DcRouter* router = nullptr,
-                            scale::PipelineOptions o = {}) {
+  // The pooled chain as the container builds it, without the links not asked for.
+  RequestPipeline& pipeline(scale::RateGate* gate = nullptr, scale::DcRouter* router = nullptr) {
     std::vector<client::Client*> raw;
-    for (auto& c : clients) raw.push_back(c.get());
-    pipe = std::make_unique<RequestPipeline>(*pool, raw, gate, router, nullptr, o);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      raw.push_back(clients[i].get());
+      names.push_back(pool->name(i));
+    }
+    pipe = std::make_unique<RequestPipeline>(names, raw);
+    if (router) pipe->wrap<scale::RouteLink>(*router);
+    if (gate) pipe->wrap<scale::RateLink>(*gate);
+    pipe->wrap<scale::LeaseLink>(*pool, 3);
     return *pipe;
   }
   // Runs `count` requests of `make(i)` at once; returns what each threw (nullptr: answered).
