@@ -4,6 +4,11 @@
 #include <map>
 #include <set>
 
+#include "client/call/flood_hold.h"
+#include "client/call/internal_retry.h"
+#include "client/call/migration.h"
+#include "client/call/reauthorization.h"
+#include "client/call/resend.h"
 #include "client/dc_link.h"
 #include "client/flood_memory.h"
 #include "client/rpc_error.h"
@@ -22,15 +27,12 @@ std::chrono::milliseconds until(SteadyClock::time_point deadline) {
   return std::max(left, std::chrono::milliseconds(1));
 }
 
-// PHONE/USER/NETWORK_MIGRATE move the account; FILE/STATS_MIGRATE send just this request elsewhere.
-bool moves_home(RpcErrorKind kind) {
-  return kind == RpcErrorKind::phone_migrate || kind == RpcErrorKind::user_migrate ||
-         kind == RpcErrorKind::network_migrate;
-}
-
 }  // namespace
 
-class ClientCore final : public LinkHost, public std::enable_shared_from_this<ClientCore> {
+class ClientCore final : public LinkHost,
+                         public AccountAccess,
+                         private CallStep,
+                         public std::enable_shared_from_this<ClientCore> {
  public:
   ClientCore(asio::any_io_executor executor, ClientOptions options, SessionData session, crypto::Rng& rng,
              const mtproto::Clock& clock)
@@ -107,7 +109,23 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     for (auto& [dc, auth] : session_.dcs) auth.authorized = false;
     changed();
   }
-  std::int32_t home_dc() const { return session_.home_dc; }
+  // ---- AccountAccess: what the call policies ask of and do to the account ----
+  std::int32_t home_dc() const override { return session_.home_dc; }
+  bool logged_in() const override { return session_.logged_in(); }
+  bool authorized_on(std::int32_t dc) const override {
+    const auto it = session_.dcs.find(dc);
+    return it != session_.dcs.end() && it->second.authorized;
+  }
+  void forget_authorization(std::int32_t dc) override {
+    if (DcAuth* auth = auth_of(dc)) auth->authorized = false;
+  }
+  // Makes the account's login valid on `dc` (export from home, import there), once per DC. Single flight.
+  asio::awaitable<void> authorize_on(std::int32_t dc, SteadyClock::time_point deadline) override;
+  void move_home(std::int32_t dc) override {
+    session_.home_dc = dc;
+    changed();
+  }
+
   void reopen(SessionData session) {
     close();
     session_ = std::move(session);
@@ -147,8 +165,10 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   asio::awaitable<std::vector<std::uint8_t>> send_once(std::int32_t dc, std::span<const std::uint8_t> query,
                                                        SteadyClock::time_point deadline,
                                                        std::shared_ptr<mtproto::Connection>& used);
-  // Makes the account's login valid on `dc` (export from home, import there), once per DC. Single flight.
-  asio::awaitable<void> authorize_on(std::int32_t dc, SteadyClock::time_point deadline);
+  // The bottom of the account's policies: one send to the call's DC (its pinned one, or home), its login
+  // imported there first. Returns the server's refusal or a lost connection as the outcome; throws a timeout
+  // (as RpcError), a cancellation, and what fails before the send.
+  asio::awaitable<Outcome> send(Call& call) override;
   // The DC answered -404: it does not know our key (a server that lost its state, a sim restarted). The key is
   // dropped, so the next connection makes a new one (and imports the login again on another DC); the home DC's
   // logged-in key cannot be replaced that way: the login is gone, and the caller hears so.
@@ -159,17 +179,8 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
     session_.dcs.erase(it);
     if (login_lost) session_.user_id.reset();
     changed();
-    if (login_lost) {
-      ++stats_.failed;
-      throw RpcError::from_server(401, "AUTH_KEY_UNREGISTERED");
-    }
+    if (login_lost) throw RpcError::from_server(401, "AUTH_KEY_UNREGISTERED");
   }
-  void move_home(std::int32_t dc) {
-    session_.home_dc = dc;
-    ++stats_.migrations;
-    changed();
-  }
-
   asio::any_io_executor executor_;
   ClientOptions options_;
   SessionData session_;
@@ -181,6 +192,13 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   std::set<std::int32_t> importing_;  // DCs whose authorization import runs
   WakeSignal imported_;
   bool closed_ = false;
+  // The account's policies, the innermost first: each retry re-runs every step below it, so a re-sent call meets
+  // the flood hold and the login import again, as a new one would.
+  FloodHold flood_hold_{*this, flood_, options_.sleep_threshold_s, stats_, sleep_for};
+  InternalRetry internal_retry_{flood_hold_, options_.reconnect, options_.retry_max, rng_, stats_, sleep_for};
+  Resend resend_{internal_retry_, options_.retry_max, stats_};
+  Reauthorization reauthorization_{resend_, *this, options_.retry_max};
+  Migration migration_{reauthorization_, *this, options_.max_migrations, stats_};
 };
 
 asio::awaitable<std::vector<std::uint8_t>> ClientCore::send_once(std::int32_t dc, std::span<const std::uint8_t> query,
@@ -240,7 +258,6 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     failed = e;
   }
   if (failed) {
-    ++stats_.failed;
     // The same types call() throws: the server's refusals and timeouts as RpcError.
     if (failed->kind() == CallError::Kind::rpc_error) throw RpcError::from_server(failed->rpc_code(), failed->rpc_message());
     if (failed->kind() == CallError::Kind::timeout)
@@ -250,119 +267,59 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
   changed();
 }
 
+asio::awaitable<Outcome> ClientCore::send(Call& call) {
+  if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
+  const std::int32_t dc = call.pinned_dc.value_or(session_.home_dc);
+  if (!address(dc)) throw CallError(CallError::Kind::connection_lost, "no address known for DC " + std::to_string(dc));
+  co_await authorize_on(dc, call.deadline);
+  call.sent_to = dc;
+  if (call.trace) call.trace->dc = dc;
+  std::optional<CallError> error;
+  std::shared_ptr<mtproto::Connection> used;
+  try {
+    co_return co_await send_once(dc, call.query, call.deadline, used);
+  } catch (const CallError& e) {
+    error = e;
+  }
+  switch (error->kind()) {
+    case CallError::Kind::timeout: throw RpcError::timed_out(call.method.text() + ": " + error->what());
+    case CallError::Kind::cancelled: throw *error;
+    case CallError::Kind::rpc_error: co_return RpcError::from_server(error->rpc_code(), error->rpc_message());
+    case CallError::Kind::connection_lost:
+    case CallError::Kind::refused: break;
+  }
+  // The connection went away (or was refused) before the answer.
+  if (used && used->transport_error() == -404) forget_key(dc);
+  // A lookup, not link(dc): after close() the links are gone, and a new one must not appear for a lost call.
+  if (const auto l = links_.find(dc); used && l != links_.end()) l->second->lost(used);
+  co_return *error;
+}
+
 asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uint8_t> query, CallOptions call_options) {
   const auto self = shared_from_this();  // the account outlives its calls
-  const Method method = call_options.method ? *call_options.method : Method::of(query);
-  const auto deadline = SteadyClock::now() + call_options.timeout.value_or(options_.request_timeout);
-  std::optional<std::int32_t> pinned_dc = call_options.dc;
-  int failures = 0, migrations = 0;
+  Call call;
+  call.method = call_options.method ? *call_options.method : Method::of(query);
+  call.query = query;
+  call.deadline = SteadyClock::now() + call_options.timeout.value_or(options_.request_timeout);
+  call.pinned_dc = call_options.dc;
+  call.resend_after_reconnect = call_options.resend_after_reconnect;
+  call.trace = call_options.trace;
   ++stats_.calls;
-  for (;;) {
-    if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
-    // A method whose flood wait still runs is not sent: a short rest is slept, a long one handed back.
-    if (const auto until_t = flood_.blocked_until(method.id(), SteadyClock::now())) {
-      const auto rest = *until_t - SteadyClock::now();
-      if (rest <= std::chrono::duration<double>(options_.sleep_threshold_s) && *until_t < deadline) {
-        ++stats_.flood_sleeps;
-        co_await sleep_for(rest);
-        continue;
-      }
-      const auto seconds = std::chrono::ceil<std::chrono::seconds>(rest).count();
-      auto held = RpcError::from_server(420, "FLOOD_WAIT_" + std::to_string(seconds));
-      held.set_retry_at(*until_t);
-      held.set_held_locally();
-      ++stats_.flood_blocked_locally;
-      ++stats_.failed;
-      throw held;
-    }
-    const std::int32_t dc = pinned_dc.value_or(session_.home_dc);
-    if (!address(dc)) {
-      ++stats_.failed;
-      throw CallError(CallError::Kind::connection_lost, "no address known for DC " + std::to_string(dc));
-    }
-    co_await authorize_on(dc, deadline);
-
-    std::optional<CallError> error;
-    std::shared_ptr<mtproto::Connection> used;
-    if (call_options.trace) call_options.trace->dc = dc;
-    try {
-      auto answer = co_await send_once(dc, query, deadline, used);
+  std::exception_ptr failure;
+  try {
+    auto outcome = co_await migration_.send(call);
+    if (auto* answer = std::get_if<Answer>(&outcome)) {
       ++stats_.ok;
-      co_return answer;
-    } catch (const CallError& e) {
-      error = e;
+      co_return std::move(*answer);
     }
-
-    if (error->kind() == CallError::Kind::timeout) {
-      ++stats_.failed;
-      throw RpcError::timed_out(method.text() + ": " + error->what());
-    }
-    if (error->kind() == CallError::Kind::cancelled) {
-      ++stats_.failed;
-      throw *error;
-    }
-    if (error->kind() != CallError::Kind::rpc_error) {
-      // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
-      if (used && used->transport_error() == -404) forget_key(dc);
-      // A lookup, not link(dc): after close() the links are gone, and a new one must not appear for a lost call.
-      if (const auto l = links_.find(dc); used && l != links_.end()) l->second->lost(used);
-      if (!call_options.resend_after_reconnect || ++failures > options_.retry_max) {
-        ++stats_.failed;
-        throw *error;
-      }
-      ++stats_.resent_after_reconnect;
-      continue;
-    }
-
-    auto rpc = RpcError::from_server(error->rpc_code(), error->rpc_message());
-    const auto kind = rpc.kind();
-    if (rpc.is_migrate() && rpc.value() && ++migrations <= options_.max_migrations) {
-      const std::int32_t target = *rpc.value();
-      if (moves_home(kind) && !pinned_dc) {
-        // The account lives elsewhere: carry the login over (when there is one), then make that DC home.
-        if (session_.logged_in()) co_await authorize_on(target, deadline);
-        move_home(target);
-      } else {
-        ++stats_.migrations;
-        if (call_options.trace) ++call_options.trace->request_migrations;
-        pinned_dc = target;
-      }
-      continue;
-    }
-    if (rpc.is_wait() && kind != RpcErrorKind::slowmode_wait) {
-      const auto now = SteadyClock::now();
-      flood_.record(method.id(), rpc, now);
-      const auto decision = decide_wait(rpc, options_.sleep_threshold_s);
-      if (decision.sleep && now + decision.wait < deadline) {
-        ++stats_.flood_sleeps;
-        co_await sleep_for(decision.wait);
-        continue;
-      }
-      rpc.set_retry_at(now + decision.wait);
-      ++stats_.flood_surfaced;
-      ++stats_.failed;
-      throw rpc;
-    }
-    DcAuth* auth = auth_of(dc);
-    if (kind == RpcErrorKind::auth_key_unregistered && dc != session_.home_dc && session_.logged_in() &&
-        auth != nullptr && auth->authorized && failures++ < options_.retry_max) {
-      // The other DC forgot our imported login: import it again.
-      auth->authorized = false;
-      continue;
-    }
-    // A 500-class error may mean the request ran: retried only when running twice is allowed, and only when
-    // the pause fits before the deadline.
-    if (rpc.is_internal() && call_options.resend_after_reconnect && ++failures <= options_.retry_max) {
-      const auto pause = backoff_delay(options_.reconnect, failures, rng_);
-      if (SteadyClock::now() + pause < deadline) {
-        ++stats_.retried_internal;
-        co_await sleep_for(pause);
-        continue;
-      }
-    }
-    ++stats_.failed;
-    throw rpc;
+    // No policy could do more: the outcome is the call's error.
+    if (auto* rpc = std::get_if<RpcError>(&outcome)) throw std::move(*rpc);
+    throw std::get<CallError>(std::move(outcome));
+  } catch (...) {
+    failure = std::current_exception();
   }
+  ++stats_.failed;
+  std::rethrow_exception(failure);
 }
 
 // ---- Client ----
