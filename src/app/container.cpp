@@ -47,9 +47,13 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     proxies_ = std::make_unique<scale::ProxyPool>(settings.proxy.proxies, po);
   }
   const auto options = client_options(settings, std::move(network));
+  scale::AccountPoolOptions pool_options;
   for (const auto& name : names_) {
     auto o = options;
     if (proxies_) o.proxy_source = std::make_shared<scale::AccountProxySource>(*proxies_, name);
+    // One record of the account's flood waits: its client holds methods back by it, the pool lends around it.
+    o.flood_memory = std::make_shared<client::FloodMemory>();
+    pool_options.flood_memories.push_back(o.flood_memory);
     auto c = std::make_unique<client::Client>(executor, std::move(o), store_.load(name), crypto::system_rng(),
                                               mtproto::system_clock());
     const std::size_t index = clients_.size();
@@ -61,7 +65,6 @@ Container::Container(boost::asio::any_io_executor executor, const Settings& sett
     clients_.push_back(std::move(c));
   }
 
-  scale::AccountPoolOptions pool_options;
   pool_options.max_concurrency = pooled ? settings.limits.max_concurrency_per_account : INT_MAX;
   pool_options.max_waiters = settings.limits.max_waiters;
   pool_options.wait_for_unavailable = pooled && !settings.redis.url.empty();

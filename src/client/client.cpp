@@ -37,7 +37,7 @@ class ClientCore final : public LinkHost,
   ClientCore(asio::any_io_executor executor, ClientOptions options, SessionData session, crypto::Rng& rng,
              const mtproto::Clock& clock)
       : executor_(std::move(executor)), options_(std::move(options)), session_(std::move(session)), rng_(rng),
-        clock_(clock) {
+        clock_(clock), flood_(options_.flood_memory ? options_.flood_memory : std::make_shared<FloodMemory>()) {
     if (session_.home_dc == 0) session_.home_dc = options_.network.default_dc;
   }
 
@@ -187,14 +187,14 @@ class ClientCore final : public LinkHost,
   crypto::Rng& rng_;
   const mtproto::Clock& clock_;
   ClientStats stats_;
-  FloodMemory flood_;
+  std::shared_ptr<FloodMemory> flood_;
   std::map<std::int32_t, std::shared_ptr<DcLink>> links_;
   std::set<std::int32_t> importing_;  // DCs whose authorization import runs
   WakeSignal imported_;
   bool closed_ = false;
   // The account's policies, the innermost first: each retry re-runs every step below it, so a re-sent call meets
   // the flood hold and the login import again, as a new one would.
-  FloodHold flood_hold_{*this, flood_, options_.sleep_threshold_s, stats_, sleep_for};
+  FloodHold flood_hold_{*this, *flood_, options_.sleep_threshold_s, stats_, sleep_for};
   InternalRetry internal_retry_{flood_hold_, options_.reconnect, options_.retry_max, rng_, stats_, sleep_for};
   Resend resend_{internal_retry_, options_.retry_max, stats_};
   Reauthorization reauthorization_{resend_, *this, options_.retry_max};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "client/backoff.h"
+#include "client/flood_memory.h"
 #include "client/init_connection.h"
 #include "client/method.h"
 #include "client/proxy_source.h"
@@ -44,6 +45,8 @@ struct ClientOptions {
   // updates there).
   mtproto::KeepAliveOptions keepalive;
   std::chrono::milliseconds ack_delay{300};
+  // The account's flood waits, shared with a pool that lends the account (null: the client keeps its own).
+  std::shared_ptr<FloodMemory> flood_memory;
 };
 
 // What happened to one call, for the layers above (the DC router learns from it).

@@ -14,19 +14,18 @@ std::chrono::seconds wait_of(const RpcError& e) { return std::chrono::seconds(st
 }  // namespace
 
 void FloodMemory::record(std::uint32_t method, const RpcError& error, Clock::time_point now) {
-  if (!remembered(error) || !error.value()) return;
-  const auto until = now + wait_of(error);
+  if (remembered(error) && error.value()) hold(method, now + wait_of(error));
+}
+
+void FloodMemory::hold(std::uint32_t method, Clock::time_point until) {
   auto& slot = until_[method];
   if (slot < until) slot = until;
 }
 
-std::optional<FloodMemory::Clock::time_point> FloodMemory::blocked_until(std::uint32_t method, Clock::time_point now) {
+std::optional<FloodMemory::Clock::time_point> FloodMemory::blocked_until(std::uint32_t method,
+                                                                         Clock::time_point now) const {
   const auto it = until_.find(method);
-  if (it == until_.end()) return std::nullopt;
-  if (it->second <= now) {
-    until_.erase(it);
-    return std::nullopt;
-  }
+  if (it == until_.end() || it->second <= now) return std::nullopt;
   return it->second;
 }
 

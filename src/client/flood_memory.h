@@ -10,9 +10,9 @@
 namespace mtpipe::client {
 
 // What one account knows about its flood waits: per method (by constructor id), the moment it may be
-// called again. The account never sends a method before its deadline (issue: "never sends that method again
-// before the deadline"), so a wait the server imposed is never provoked twice. Not thread-safe: one account
-// lives on one worker.
+// called again. The one record of an account's flood waits: its client never sends a method before the deadline,
+// so a wait the server imposed is never provoked twice, and a pool that lends the account reads the same record
+// to lend another account for that method meanwhile. Not thread-safe: one account lives on one worker.
 class FloodMemory {
  public:
   using Clock = std::chrono::steady_clock;
@@ -20,8 +20,11 @@ class FloodMemory {
   // Remembers a wait error for `method`; anything else is ignored. SLOWMODE_WAIT is per chat, not per
   // method, so it is left to the caller.
   void record(std::uint32_t method, const RpcError& error, Clock::time_point now);
+  // The account must not send `method` before `until` (a wait learnt elsewhere: an injected one, a pool's report).
+  // An earlier deadline never shortens a later one.
+  void hold(std::uint32_t method, Clock::time_point until);
   // The deadline of an active wait for `method`, or nothing when it may be sent now.
-  std::optional<Clock::time_point> blocked_until(std::uint32_t method, Clock::time_point now);
+  std::optional<Clock::time_point> blocked_until(std::uint32_t method, Clock::time_point now) const;
   std::size_t active(Clock::time_point now);
 
  private:

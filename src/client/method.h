@@ -16,6 +16,8 @@ class Method {
   explicit Method(std::uint32_t id) noexcept;
   // The method a boxed TL function starts with.
   static Method of(std::span<const std::uint8_t> query) noexcept;
+  // The method the schema names so; throws std::invalid_argument for a name it does not know.
+  static Method named(std::string_view name);
 
   std::uint32_t id() const noexcept { return id_; }
   // The schema's name ("messages.getHistory"); kUnknown for an id the schema does not know, so every layer

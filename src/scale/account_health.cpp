@@ -13,16 +13,9 @@ std::string_view to_string(AccountState state) noexcept {
   return "unknown";
 }
 
-bool AccountHealth::usable_for(std::string_view method, Clock::time_point now) const {
+bool AccountHealth::usable(Clock::time_point now) const {
   if (state_ == AccountState::retired) return false;
-  if (state_ == AccountState::quarantined && !probe_due(now)) return false;
-  return !flood_until(method, now).has_value();
-}
-
-std::optional<Clock::time_point> AccountHealth::flood_until(std::string_view method, Clock::time_point now) const {
-  const auto it = flood_until_.find(method);
-  if (it == flood_until_.end() || it->second <= now) return std::nullopt;
-  return it->second;
+  return state_ != AccountState::quarantined || probe_due(now);
 }
 
 void AccountHealth::succeeded(std::chrono::duration<double> latency) {
@@ -47,11 +40,6 @@ bool AccountHealth::failed(Clock::time_point now) {
   ++quarantines_;
   state_ = AccountState::quarantined;
   return true;
-}
-
-void AccountHealth::flood_wait(std::string_view method, Clock::time_point until) {
-  auto [it, inserted] = flood_until_.try_emplace(std::string(method), until);
-  if (!inserted) it->second = std::max(it->second, until);
 }
 
 void AccountHealth::retire(std::string reason) {

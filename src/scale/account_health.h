@@ -1,11 +1,11 @@
 #pragma once
 // One pooled account's standing (issue 5 point 1): a health score from recent outcomes, quarantine after failures
-// in a row with timed recovery probes, permanent retirement when the account is dead, and the flood waits it is
-// serving per method. Pure: the caller gives the time.
+// in a row with timed recovery probes, permanent retirement when the account is dead. Its flood waits are not
+// here: the account's client keeps them (client::FloodMemory) and the pool reads that record. Pure: the caller
+// gives the time.
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,10 +40,8 @@ class AccountHealth {
   const std::string& retired_because() const noexcept { return retired_because_; }
   std::optional<Clock::time_point> probe_at() const noexcept { return probe_at_; }
 
-  // May take a lease now for `method`: healthy and not flood-waited for it, or quarantined with its probe due.
-  bool usable_for(std::string_view method, Clock::time_point now) const;
-  // When the account's flood wait for `method` ends (nothing when none runs).
-  std::optional<Clock::time_point> flood_until(std::string_view method, Clock::time_point now) const;
+  // May take a lease now: healthy, or quarantined with its probe due.
+  bool usable(Clock::time_point now) const;
   bool probe_due(Clock::time_point now) const noexcept {
     return state_ == AccountState::quarantined && probe_at_ && *probe_at_ <= now;
   }
@@ -52,9 +50,6 @@ class AccountHealth {
   // A failure that says something about the account or its connection (network, timeouts, 5xx). Returns true
   // when it quarantined the account.
   bool failed(Clock::time_point now);
-  // The server asked this account to wait before sending `method` again. Not a health failure: the pool just
-  // routes `method` elsewhere until then.
-  void flood_wait(std::string_view method, Clock::time_point until);
   // Dead for good; `reason` is the server's error text (never anything secret).
   void retire(std::string reason);
 
@@ -66,7 +61,6 @@ class AccountHealth {
   int failures_in_row_ = 0;
   int quarantines_ = 0;  // in a row, without a passed probe between them
   std::optional<Clock::time_point> probe_at_;
-  std::map<std::string, Clock::time_point, std::less<>> flood_until_;
   std::string retired_because_;
 };
 

@@ -43,7 +43,7 @@ void AccountLease::failed() {
 
 void AccountLease::flood_wait(Clock::time_point until) {
   if (!pool_) return;
-  pool_->accounts_[account_].health.flood_wait(method_, until);
+  pool_->accounts_[account_].floods->hold(method_.id(), until);
   ++pool_->counters_.flood_waits;
   pool_->poke_all();  // waiters for this method may have nothing left before their deadline
 }
@@ -60,8 +60,13 @@ void AccountLease::release() noexcept {
 
 AccountPool::AccountPool(std::vector<std::string> accounts, AccountPoolOptions options)
     : options_(std::move(options)) {
+  if (!options_.flood_memories.empty() && options_.flood_memories.size() != accounts.size())
+    throw std::invalid_argument("the pool needs one flood record per account");
   accounts_.reserve(accounts.size());
-  for (auto& name : accounts) accounts_.emplace_back(std::move(name), AccountHealth(options_.health));
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    auto floods = options_.flood_memories.empty() ? std::make_shared<client::FloodMemory>() : options_.flood_memories[i];
+    accounts_.emplace_back(std::move(accounts[i]), AccountHealth(options_.health), std::move(floods));
+  }
 }
 
 AccountPool::~AccountPool() {
@@ -84,7 +89,7 @@ class AccountPool::Queued {
     pool->waiters_.erase(where_);
     if (waiter.granted && !taken_) pool->released(*waiter.granted);
   }
-  AccountLease take(std::string method) {
+  AccountLease take(client::Method method) {
     taken_ = true;
     return AccountLease(waiter.pool, *waiter.granted, std::move(method), waiter.granted_at);
   }
@@ -136,7 +141,7 @@ void AccountPool::refuse_if_past_deadline(const LeaseRequest& request, Clock::ti
   if (now < request.deadline) return;
   ++counters_.refused_deadline;
   throw PoolError(PoolError::Reason::deadline,
-                  "no account came free for " + request.method + " before the request's deadline");
+                  "no account came free for " + request.method.text() + " before the request's deadline");
 }
 
 void AccountPool::grant(std::size_t account, Clock::time_point now) {
@@ -182,12 +187,12 @@ std::optional<std::size_t> AccountPool::pick(const LeaseRequest& request, Clock:
     const Account& a = accounts_[i];
     if (request.only && *request.only != i) continue;
     ++counters_.account_checks;
-    if (!a.ours(now) || !a.health.usable_for(request.method, now)) continue;
+    if (!a.ours(now) || !a.health.usable(now) || a.floods->blocked_until(request.method.id(), now)) continue;
     const bool probe = a.health.state() == AccountState::quarantined;
     if (a.in_flight >= (probe ? 1 : options_.max_concurrency)) continue;
     const bool avoided = std::find(request.avoid.begin(), request.avoid.end(), i) != request.avoid.end();
     // A due probe goes first: it is how a quarantined account comes back.
-    const double score = probe ? -1.0 : load_score(a, request.method);
+    const double score = probe ? -1.0 : load_score(a, request.method.name());
     const auto better = [&] {
       if (!best) return true;
       if (avoided != best_avoided) return !avoided;
@@ -230,7 +235,7 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
       when = a.health.probe_at();
     } else {
       ++usable;
-      when = a.health.flood_until(request.method, now);
+      when = a.floods->blocked_until(request.method.id(), now);
       if (when) ++flood_waited;
       else any_busy = true;
     }
@@ -241,7 +246,7 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
     if (usable > 0 && flood_waited == usable) {
       ++counters_.refused_flood_waited;
       throw PoolError(PoolError::Reason::flood_waited,
-                      "every usable account is flood-waited for " + request.method + " past the request's deadline",
+                      "every usable account is flood-waited for " + request.method.text() + " past the request's deadline",
                       earliest);
     }
     ++counters_.refused_no_usable;

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "client/flood_memory.h"
+#include "client/method.h"
 #include "scale/account_health.h"
 
 namespace mtpipe::scale {
@@ -57,10 +59,13 @@ struct AccountPoolOptions {
   bool wait_for_unavailable = false;
   // Rate tokens an account has left for a method (the rate limiter's view); more is better. Optional.
   std::function<double(const std::string& account, std::string_view method)> tokens_left;
+  // Account i's flood waits, the record its client keeps (client::ClientOptions::flood_memory); empty: the pool
+  // keeps one per account itself.
+  std::vector<std::shared_ptr<client::FloodMemory>> flood_memories;
 };
 
 struct LeaseRequest {
-  std::string method;
+  client::Method method;
   Clock::time_point deadline;
   std::vector<std::size_t> avoid;  // accounts that already failed this request: tried last, only if nothing else
   // Only this account may take it (a request carrying an access hash that account resolved: hashes are per
@@ -103,17 +108,17 @@ class AccountLease {
   // How the request went; latency is counted from the grant. Each ends nothing: release() still gives it back.
   void succeeded();
   void failed();  // network, timeout, 5xx: counts toward quarantine
-  void flood_wait(Clock::time_point until);  // the server said to wait before this method again
+  void flood_wait(Clock::time_point until);  // the account must wait before this method again (its flood record)
   void retire(std::string reason);           // the account is dead: never leased again
   void release() noexcept;
 
  private:
   friend class AccountPool;
-  AccountLease(AccountPool* pool, std::size_t account, std::string method, Clock::time_point granted)
-      : pool_(pool), account_(account), method_(std::move(method)), granted_(granted) {}
+  AccountLease(AccountPool* pool, std::size_t account, client::Method method, Clock::time_point granted)
+      : pool_(pool), account_(account), method_(method), granted_(granted) {}
   AccountPool* pool_ = nullptr;
   std::size_t account_ = 0;
-  std::string method_;
+  client::Method method_;
   Clock::time_point granted_{};
 };
 
@@ -150,10 +155,11 @@ class AccountPool {
  private:
   friend class AccountLease;
   struct Account {
-    Account(std::string account_name, AccountHealth account_health)
-        : name(std::move(account_name)), health(std::move(account_health)) {}
+    Account(std::string account_name, AccountHealth account_health, std::shared_ptr<client::FloodMemory> memory)
+        : name(std::move(account_name)), health(std::move(account_health)), floods(std::move(memory)) {}
     std::string name;
     AccountHealth health;
+    std::shared_ptr<client::FloodMemory> floods;
     bool available = true;
     std::optional<Clock::time_point> valid_until;
     int in_flight = 0;

@@ -88,7 +88,7 @@ TEST(ApplicationShutdown, ATaskThatIgnoresItsCancellationIsDestroyedWhileTheCont
   const auto stubborn = [&](app::JobContext& job) -> asio::awaitable<void> {
     const Sentinel sentinel{destroyed};
     // A named request: a temporary inside co_await is destroyed twice by g++ 12.
-    scale::LeaseRequest request{"help.getNearestDc", scale::Clock::now() + std::chrono::hours(1), {}, {}};
+    scale::LeaseRequest request{client::Method::named("help.getNearestDc"), scale::Clock::now() + std::chrono::hours(1), {}, {}};
     auto lease = co_await job.container().pool().lease(std::move(request));
     asio::steady_timer never(co_await asio::this_coro::executor, std::chrono::hours(1));
     co_await never.async_wait(asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));

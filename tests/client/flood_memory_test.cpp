@@ -30,6 +30,16 @@ TEST(FloodMemory, ALongerWaitExtendsAndAShorterOneDoesNotShorten) {
   EXPECT_EQ(memory.blocked_until(kResolve, t0 + 6s), t0 + 105s);
 }
 
+TEST(FloodMemory, AWaitLearntElsewhereHoldsTheMethodTooAndNeverShortensOne) {
+  FloodMemory memory;
+  const auto t0 = Clock::time_point{} + 1h;
+  memory.hold(kResolve, t0 + 20s);
+  EXPECT_EQ(memory.blocked_until(kResolve, t0), t0 + 20s);
+  memory.hold(kResolve, t0 + 5s);
+  memory.record(kResolve, RpcError::from_server(420, "FLOOD_WAIT_3"), t0);
+  EXPECT_EQ(memory.blocked_until(kResolve, t0), t0 + 20s);
+}
+
 TEST(FloodMemory, OnlyFloodWaitsAreRemembered) {
   FloodMemory memory;
   const auto t0 = Clock::time_point{} + 1h;

@@ -23,8 +23,8 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr const char* kHistory = "messages.getHistory";
-constexpr const char* kResolve = "contacts.resolveUsername";
+const client::Method kHistory = client::Method::named("messages.getHistory");
+const client::Method kResolve = client::Method::named("contacts.resolveUsername");
 
 struct Harness {
   explicit Harness(std::vector<std::string> names, int concurrency = 2, std::size_t max_waiters = 100)
@@ -45,7 +45,7 @@ struct Harness {
     held[key] = co_await pool.lease(std::move(request));
   }
   // Starts a lease request named `key`; its lease lands in held[key], its failure in ended[key].
-  void spawn(const std::string& key, std::string method, Clock::time_point deadline,
+  void spawn(const std::string& key, client::Method method, Clock::time_point deadline,
              std::vector<std::size_t> avoid = {}) {
     asio::co_spawn(io, take(pool, held, key, LeaseRequest{std::move(method), deadline, std::move(avoid), std::nullopt}),
                    asio::bind_cancellation_slot(cancel[key].slot(),
@@ -96,6 +96,35 @@ TEST(AccountPool, SpreadsLeasesAndNeverExceedsTheConcurrencyPerAccount) {
   EXPECT_EQ(h.holder("r6"), freed);
   EXPECT_EQ(h.pool.in_flight(), 6);
   EXPECT_EQ(h.pool.counters().waited, 1u);
+}
+
+// The flood record is the accounts' clients' own: what a client recorded keeps the pool off that account for the
+// method, and what the pool is told lands in the record the client holds its methods back by.
+TEST(AccountPool, ReadsAndWritesTheFloodRecordItsAccountsClientsKeep) {
+  std::vector<std::shared_ptr<client::FloodMemory>> records{std::make_shared<client::FloodMemory>(),
+                                                            std::make_shared<client::FloodMemory>()};
+  AccountPoolOptions o;
+  o.flood_memories = records;
+  AccountPool pool({"a", "b"}, o);
+  asio::io_context io;
+  const auto lease = [&](client::Method method) {
+    std::optional<AccountLease> out;
+    asio::co_spawn(io, pool.lease(LeaseRequest{method, Clock::now() + seconds(5), {}, std::nullopt}),
+                   [&](std::exception_ptr e, AccountLease l) {
+                     if (!e) out = std::move(l);
+                   });
+    io.restart();
+    io.run();
+    return std::move(*out);
+  };
+  records[0]->hold(kResolve.id(), Clock::now() + seconds(300));  // as a's client records a FLOOD_WAIT
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(lease(kResolve).name(), "b");
+
+  auto leased = lease(kHistory);
+  const auto until = Clock::now() + seconds(60);
+  leased.flood_wait(until);
+  EXPECT_EQ(records[leased.account()]->blocked_until(kHistory.id(), Clock::now()), until);
+  EXPECT_THROW(AccountPool({"a"}, o), std::invalid_argument);  // one record per account
 }
 
 TEST(AccountPool, ALeaseForAMethodNeverLandsOnAnAccountFloodWaitedForIt) {

@@ -11,7 +11,7 @@ boost::asio::awaitable<client::Answer> LeaseLink::invoke(client::Request& reques
   const std::optional<std::size_t> only = request.account;
   std::vector<std::size_t> tried;
   for (int attempt = 1;; ++attempt) {
-    LeaseRequest wanted{std::string(request.method.name()), request.deadline, tried, only};
+    LeaseRequest wanted{request.method, request.deadline, tried, only};
     AccountLease lease = co_await pool_.lease(std::move(wanted));
     request.account = lease.account();
     request.account_name = lease.name();

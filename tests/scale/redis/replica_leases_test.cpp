@@ -197,8 +197,8 @@ TEST_F(ReplicaLeasesTest, HandingBackDrainsSavesStopsThenReleasesAndTheNewHolder
   ASSERT_EQ(a.leases.held(), 2u);
   // A request of a's is in flight on each account when b joins.
   const auto far = SteadyClock::now() + std::chrono::seconds(10);
-  AccountLease busy[2] = {run(io, a.pool.lease({"users.getUsers", far, {}, 0})),
-                          run(io, a.pool.lease({"users.getUsers", far, {}, 1}))};
+  const auto get_users = client::Method::named("users.getUsers");
+  AccountLease busy[2] = {run(io, a.pool.lease({get_users, far, {}, 0})), run(io, a.pool.lease({get_users, far, {}, 1}))};
   Replica b(*client, io, "b");
   run(io, b.leases.round());
   run(io, a.leases.round());  // a drains one account: no new requests, its lease kept while the request runs
