@@ -7,7 +7,8 @@
 #include "client/dc_link.h"
 #include "client/flood_memory.h"
 #include "client/rpc_error.h"
-#include "client/wake_signal.h"
+#include "async/event.h"
+#include "async/sleep.h"
 #include "mtproto/session/message_unpack.h"
 #include "tl/api.h"
 #include "tl/schema_table.h"
@@ -181,7 +182,7 @@ class ClientCore final : public LinkHost, public std::enable_shared_from_this<Cl
   FloodMemory flood_;
   std::map<std::int32_t, std::shared_ptr<DcLink>> links_;
   std::set<std::int32_t> importing_;  // DCs whose authorization import runs
-  WakeSignal imported_;
+  async::Event imported_;
   bool closed_ = false;
 };
 
@@ -205,7 +206,8 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     const DcAuth* auth = auth_of(dc);
     if (!session_.logged_in() || dc == session_.home_dc || (auth != nullptr && auth->authorized)) co_return;
     if (!importing_.contains(dc)) break;
-    if (!co_await imported_.wait(deadline))
+    const bool imported = co_await imported_.wait_until(deadline);  // not inside the if: g++ 12 miscompiles that
+    if (!imported)
       throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + " took longer than the call's timeout");
   }
   // Whatever ends the import (an answer, an error of any type, cancellation), the next caller may try again.
@@ -266,7 +268,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       const auto rest = *until_t - SteadyClock::now();
       if (rest <= std::chrono::duration<double>(options_.sleep_threshold_s) && *until_t < deadline) {
         ++stats_.flood_sleeps;
-        co_await sleep_for(rest);
+        co_await async::sleep_for(rest);
         continue;
       }
       const auto seconds = std::chrono::ceil<std::chrono::seconds>(rest).count();
@@ -293,15 +295,14 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       co_return answer;
     } catch (const CallError& e) {
       error = e;
+    } catch (const async::Cancelled&) {
+      ++stats_.failed;
+      throw;
     }
 
     if (error->kind() == CallError::Kind::timeout) {
       ++stats_.failed;
       throw RpcError::timed_out(tl::schema::name_of(method) + ": " + error->what());
-    }
-    if (error->kind() == CallError::Kind::cancelled) {
-      ++stats_.failed;
-      throw *error;
     }
     if (error->kind() != CallError::Kind::rpc_error) {
       // The connection went away (or was refused) before the answer: re-send on a new one, or fail.
@@ -337,7 +338,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       const auto decision = decide_wait(rpc, options_.sleep_threshold_s);
       if (decision.sleep && now + decision.wait < deadline) {
         ++stats_.flood_sleeps;
-        co_await sleep_for(decision.wait);
+        co_await async::sleep_for(decision.wait);
         continue;
       }
       rpc.set_retry_at(now + decision.wait);
@@ -358,7 +359,7 @@ asio::awaitable<std::vector<std::uint8_t>> ClientCore::call(std::vector<std::uin
       const auto pause = backoff_delay(options_.reconnect, failures, rng_);
       if (SteadyClock::now() + pause < deadline) {
         ++stats_.retried_internal;
-        co_await sleep_for(pause);
+        co_await async::sleep_for(pause);
         continue;
       }
     }

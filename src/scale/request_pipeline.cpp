@@ -69,8 +69,7 @@ asio::awaitable<std::vector<std::uint8_t>> RequestPipeline::call(std::vector<std
       call_options.trace = &call_trace;
       if (faults_) {
         auto fault = faults_->decide(method);
-        const auto executor = co_await asio::this_coro::executor;
-        co_await FaultInjector::apply(std::move(fault), executor);
+        co_await FaultInjector::apply(std::move(fault));
       }
       auto answer = co_await clients_[lease.account()]->call(query, call_options);
       lease.succeeded();
@@ -96,7 +95,6 @@ asio::awaitable<std::vector<std::uint8_t>> RequestPipeline::call(std::vector<std
       if (routed && options.channel_id && router_ && !e.is_migrate())
         router_->failed(*options.channel_id, *routed, Clock::now());
     } catch (const CallError& e) {
-      if (e.kind() == CallError::Kind::cancelled) throw;
       failure = std::current_exception();
       verdict = Verdict::account_fault;
       lease.failed();
