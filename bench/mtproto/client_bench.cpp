@@ -14,8 +14,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +22,7 @@
 #include <sstream>
 #include <string>
 
+#include "async/event.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
 #include "mtproto/connection/connection.h"
@@ -141,7 +140,7 @@ class Bench {
   static asio::awaitable<void> windowed(Connection& c, int total, int window) {
     auto ex = co_await asio::this_coro::executor;
     int started = 0, finished = 0;
-    asio::steady_timer done(ex, std::chrono::steady_clock::time_point::max());
+    mtpipe::async::Event done;
     std::exception_ptr failure;
     auto worker = [&]() -> asio::awaitable<void> {
       while (started < total) {
@@ -151,12 +150,11 @@ class Bench {
         } catch (...) {
           failure = std::current_exception();
         }
-        if (++finished == total) done.cancel();
+        if (++finished == total) done.notify_all();
       }
     };
     for (int i = 0; i < window; ++i) asio::co_spawn(ex, worker(), asio::detached);
-    boost::system::error_code ec;
-    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    while (finished < total) co_await done.wait();
     if (failure) std::rethrow_exception(failure);
   }
 
@@ -199,13 +197,12 @@ class Bench {
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_now().total();
     int finished = 0;
-    asio::steady_timer done(ex, std::chrono::steady_clock::time_point::max());
+    mtpipe::async::Event done;
     const int per = args_.n / args_.connections;
     for (auto& c : pool)
       asio::co_spawn(ex, drive(c, per, args_.window ? args_.window : 100, finished, args_.connections, done),
                      asio::detached);
-    boost::system::error_code ec;
-    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    while (finished < args_.connections) co_await done.wait();
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.key("requests"), out.integer(per * args_.connections);
     out.key("connections"), out.integer(args_.connections);
@@ -217,9 +214,9 @@ class Bench {
 
   // One connection's share of the load; a function, not a lambda, so its arguments live in the coroutine frame.
   static asio::awaitable<void> drive(std::shared_ptr<Connection> c, int calls, int window, int& finished, int all,
-                                     asio::steady_timer& done) {
+                                     mtpipe::async::Event& done) {
     co_await windowed(*c, calls, window);
-    if (++finished == all) done.cancel();
+    if (++finished == all) done.notify_all();
   }
 
   Args args_;

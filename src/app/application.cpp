@@ -4,8 +4,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "client/wake_signal.h"
-#include "mtproto/connection/call_error.h"
+#include "async/cancelled.h"
+#include "async/sleep.h"
+#include "base/describe.h"
 #include "obs/log.h"
 #include "scale/account_proxy.h"
 
@@ -55,6 +56,7 @@ void Application::request_stop() {
   if (stopping()) return;
   stop_asked_ = SteadyClock::now();
   obs::log(obs::Level::info, "app", "stopping: no new requests; waiting for those in flight");
+  changed_.notify_all();
 }
 
 void Application::spawn_background(std::string name, Task task) {
@@ -63,8 +65,9 @@ void Application::spawn_background(std::string name, Task task) {
   asio::co_spawn(io_, supervise(name, std::move(task)),
                  asio::bind_cancellation_slot(background_.emplace_back().slot(), [this, name](std::exception_ptr e) {
                    --background_running_;
-                   if (e && !mtproto::is_cancellation(e))
-                     obs::log(obs::Level::error, "app", name + " ended: " + mtproto::describe(e));
+                   changed_.notify_all();
+                   if (e && !async::is_cancellation(e))
+                     obs::log(obs::Level::error, "app", name + " ended: " + mtpipe::describe(e));
                  }));
 }
 
@@ -79,25 +82,25 @@ asio::awaitable<void> Application::supervise(std::string name, Task task) {
     } catch (...) {
       error = std::current_exception();
     }
-    if (mtproto::is_cancellation(error) || stopping()) co_return;
+    if (async::is_cancellation(error) || stopping()) co_return;
     failures = SteadyClock::now() - started >= kFailuresApart ? 1 : failures + 1;
     if (failures >= kMaxTaskFailures) {
       obs::log(obs::Level::error, "app", name + " failed " + std::to_string(failures) +
-                                             " times in a row, stopping the application: " + mtproto::describe(error));
+                                             " times in a row, stopping the application: " + mtpipe::describe(error));
       request_stop();
       co_return;
     }
     const auto pause = restart_pause(failures);
     obs::log(obs::Level::error, "app", name + " failed, starting it again in " + std::to_string(pause.count()) +
-                                           " ms: " + mtproto::describe(error));
-    co_await client::sleep_for(pause);
+                                           " ms: " + mtpipe::describe(error));
+    co_await async::sleep_for(pause);
   }
 }
 
 void Application::spawn_job_task(asio::awaitable<void> task, std::function<void(std::exception_ptr)> done) {
   if (stopping()) {
     if (done)
-      done(std::make_exception_ptr(mtproto::CallError(mtproto::CallError::Kind::cancelled, "the application is stopping")));
+      done(std::make_exception_ptr(async::Cancelled("the application is stopping")));
     return;
   }
   // The signals of tasks that ended are dropped here, not in their own completion (which runs inside the signal).
@@ -108,6 +111,7 @@ void Application::spawn_job_task(asio::awaitable<void> task, std::function<void(
                  asio::bind_cancellation_slot(slot.cancel.slot(), [this, &slot, done = std::move(done)](std::exception_ptr e) {
                    slot.ended = true;
                    --job_tasks_running_;
+                   changed_.notify_all();
                    if (done) done(e);
                  }));
 }
@@ -142,17 +146,18 @@ int Application::run(Job job) {
   asio::co_spawn(io_, start(job, context), asio::bind_cancellation_slot(job_cancel.slot(), [this](std::exception_ptr e) {
                    job_done_ = true;
                    job_error_ = e;
+                   changed_.notify_all();
                  }));
 
   // The supervisor: waits for the job's end or a stop, then shuts down in order within the timeout.
   auto supervise_job = [&]() -> asio::awaitable<void> {
-    while (!job_done_ && !stopping()) co_await client::sleep_for(milliseconds(10));
+    co_await changed_.wait_until(SteadyClock::time_point::max(), [this] { return job_done_ || stopping(); });
     if (!stopping()) stop_asked_ = SteadyClock::now();
     const auto deadline = *stop_asked_ + settings_.shutdown.graceful_timeout;
     const auto job_running = [this] { return !job_done_ || job_tasks_running_ > 0; };
-    // In flight requests finish on their own while the job starts no new ones.
-    while (job_running() && container_->pipeline().in_flight() > 0 && SteadyClock::now() < deadline)
-      co_await client::sleep_for(milliseconds(5));
+    // In flight requests finish on their own while the job starts no new ones; each one's end is signalled.
+    co_await container_->pipeline().request_ended().wait_until(
+        deadline, [&] { return !job_running() || container_->pipeline().in_flight() == 0; });
     report_.requests_cut = container_->pipeline().in_flight();
     if (job_running()) {
       job_cancel.emit(asio::cancellation_type::terminal);
@@ -162,12 +167,12 @@ int Application::run(Job job) {
     // Cancelled work ends within a few turns of the event loop; it gets them even when the cut came at the
     // deadline, and the bound only guards against a task that ignores its cancellation.
     const auto cancelled_by = std::max(deadline, SteadyClock::now() + kCancelGrace);
-    while (job_running() && SteadyClock::now() < cancelled_by) co_await client::sleep_for(milliseconds(1));
+    co_await changed_.wait_until(cancelled_by, [&] { return !job_running(); });
     // The background tasks end before the leases are handed back: a lease round that went on would take accounts
     // the release below no longer sees.
     for (auto& b : background_) b.emit(asio::cancellation_type::terminal);
     const auto background_by = SteadyClock::now() + kCancelGrace;
-    while (background_running_ > 0 && SteadyClock::now() < background_by) co_await client::sleep_for(milliseconds(1));
+    co_await changed_.wait_until(background_by, [this] { return background_running_ == 0; });
     signals.cancel();
     if (auto* leases = container_->replica_leases()) {
       // Hand the accounts back at once, so other replicas need not wait for the TTL.
@@ -184,7 +189,7 @@ int Application::run(Job job) {
     report_.in_time = SteadyClock::now() <= deadline && !job_running();
   };
   asio::co_spawn(io_, supervise_job(), [this](std::exception_ptr e) {
-    if (e) obs::log(obs::Level::error, "app", "shutting down: " + mtproto::describe(e));
+    if (e) obs::log(obs::Level::error, "app", "shutting down: " + mtpipe::describe(e));
     io_.stop();
   });
   io_.run();
@@ -193,8 +198,8 @@ int Application::run(Job job) {
     obs::log(obs::Level::info, "app", "stopped in " + std::to_string(report_.took.count()) + " ms" +
                                           (report_.in_time ? "" : " (past GRACEFUL_SHUTDOWN_TIMEOUT_S)"));
   if (!job_error_) return 0;
-  if (mtproto::is_cancellation(job_error_) && stopping()) return 0;
-  obs::log(obs::Level::error, "app", mtproto::describe(job_error_));
+  if (async::is_cancellation(job_error_) && stopping()) return 0;
+  obs::log(obs::Level::error, "app", mtpipe::describe(job_error_));
   return 1;
 }
 

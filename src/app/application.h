@@ -23,6 +23,7 @@
 #include <string>
 
 #include "app/container.h"
+#include "async/event.h"
 
 namespace mtpipe::app {
 
@@ -37,7 +38,7 @@ class JobContext {
   bool stopping() const;
   // Starts `task` as part of the job: it is cancelled with the job at a forced stop, and the stop waits for it.
   // `done` gets its end (nullptr, or what it threw). Started tasks are not started once a stop was asked for:
-  // `done` then gets a CallError(cancelled) at once.
+  // `done` then gets an async::Cancelled at once.
   void spawn(boost::asio::awaitable<void> task, std::function<void(std::exception_ptr)> done = {});
 
  private:
@@ -98,6 +99,9 @@ class Application {
   std::list<JobTask> job_tasks_;
   int job_tasks_running_ = 0, background_running_ = 0;
   bool job_done_ = false;
+  // Notified when the job or one of its tasks ends, a background task ends, or a stop is asked for: the shutdown
+  // waits on it instead of polling.
+  async::Event changed_;
   std::exception_ptr job_error_;
 };
 

@@ -9,7 +9,8 @@
 #include "app/network_choice.h"
 #include "app/query_json.h"
 #include "client/rpc_error.h"
-#include "client/wake_signal.h"
+#include "async/cancelled.h"
+#include "async/event.h"
 #include "net/dial_error.h"
 #include "obs/log.h"
 #include "scale/request_failure.h"
@@ -148,7 +149,7 @@ int run_load(const LoadOptions& o) {
         // A request cut by a forced stop ends too: it is counted, then the worker ends.
         ++tally.failed;
         ++tally.failures[scale::classify_failure(std::current_exception()).kind];
-        if (mtproto::is_cancellation(std::current_exception())) throw;
+        if (async::is_cancellation(std::current_exception())) throw;
       }
     }
   };
@@ -157,15 +158,20 @@ int run_load(const LoadOptions& o) {
     // together, and the job waits on until the last one has ended.
     co_await asio::this_coro::throw_if_cancelled(false);
     int running = o.concurrency;
-    for (int i = 0; i < o.concurrency; ++i) job.spawn(worker(job), [&](std::exception_ptr) { --running; });
-    auto last = SteadyClock::now();
+    async::Event worker_ended;
+    for (int i = 0; i < o.concurrency; ++i)
+      job.spawn(worker(job), [&](std::exception_ptr) {
+        --running;
+        worker_ended.notify_all();
+      });
+    auto next_progress = SteadyClock::now() + std::chrono::seconds(1);
     while (running > 0) {
       try {
-        co_await client::sleep_for(std::chrono::milliseconds(20));
-      } catch (const mtproto::CallError&) {  // cancelled: the workers are being cancelled too
+        co_await worker_ended.wait_until(next_progress);
+      } catch (const async::Cancelled&) {  // the workers are being cancelled too: wait on for their ends
       }
-      if (SteadyClock::now() - last >= std::chrono::seconds(1)) {
-        last = SteadyClock::now();
+      if (SteadyClock::now() >= next_progress) {
+        next_progress = SteadyClock::now() + std::chrono::seconds(1);
         std::cerr << "load: " << (tally.ok + tally.failed) << (o.requests ? "/" + std::to_string(o.requests) : "")
                   << " done, " << tally.ok << " ok, " << tally.failed << " failed\n";
       }

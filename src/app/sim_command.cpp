@@ -72,6 +72,11 @@ int run_sim(const sim::SimOptions& options) {
   try {
     sim::SimServer server(options, sim::load_or_create_rsa_key(options.rsa_key_file));
     server.start();
+    const auto write_stats = [&] {
+      if (!options.stats_file.empty()) write_atomically(options.stats_file, server.stats_json());
+    };
+    // The stats file exists before readiness is announced: whoever waits for the ready file may read it at once.
+    write_stats();
     const std::string ready = server.ready_json();
     if (!options.ready_file.empty()) write_atomically(options.ready_file, ready);
     std::cout << "ready " << ready << std::endl;
@@ -80,10 +85,6 @@ int run_sim(const sim::SimOptions& options) {
       dcs += " dc" + std::to_string(dc.id) + "=" + server.cluster().host + ":" + std::to_string(dc.port);
     obs::log(obs::Level::info, "sim", "serving" + dcs + " with " + std::to_string(options.threads) + " worker thread(s), up to " +
                                 std::to_string(files) + " open files");
-    const auto write_stats = [&] {
-      if (!options.stats_file.empty()) write_atomically(options.stats_file, server.stats_json());
-    };
-    write_stats();
     const int received = wait_for_stop(signals, write_stats);
     obs::log(obs::Level::info, "sim", std::string("stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
     server.stop();

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "async/event.h"
+#include "async/sleep.h"
 #include "client/call/flood_hold.h"
 #include "client/call/internal_retry.h"
 #include "client/call/migration.h"
@@ -12,7 +14,6 @@
 #include "client/dc_link.h"
 #include "client/flood_memory.h"
 #include "client/rpc_error.h"
-#include "client/wake_signal.h"
 #include "tl/api.h"
 
 namespace mtpipe::client {
@@ -190,12 +191,12 @@ class ClientCore final : public LinkHost,
   std::shared_ptr<FloodMemory> flood_;
   std::map<std::int32_t, std::shared_ptr<DcLink>> links_;
   std::set<std::int32_t> importing_;  // DCs whose authorization import runs
-  WakeSignal imported_;
+  async::Event imported_;
   bool closed_ = false;
   // The account's policies, the innermost first: each retry re-runs every step below it, so a re-sent call meets
   // the flood hold and the login import again, as a new one would.
-  FloodHold flood_hold_{*this, *flood_, options_.sleep_threshold_s, stats_, sleep_for};
-  InternalRetry internal_retry_{flood_hold_, options_.reconnect, options_.retry_max, rng_, stats_, sleep_for};
+  FloodHold flood_hold_{*this, *flood_, options_.sleep_threshold_s, stats_, async::sleep_for};
+  InternalRetry internal_retry_{flood_hold_, options_.reconnect, options_.retry_max, rng_, stats_, async::sleep_for};
   Resend resend_{internal_retry_, options_.retry_max, stats_};
   Reauthorization reauthorization_{resend_, *this, options_.retry_max};
   Migration migration_{reauthorization_, *this, options_.max_migrations, stats_};
@@ -221,7 +222,8 @@ asio::awaitable<void> ClientCore::authorize_on(std::int32_t dc, SteadyClock::tim
     const DcAuth* auth = auth_of(dc);
     if (!session_.logged_in() || dc == session_.home_dc || (auth != nullptr && auth->authorized)) co_return;
     if (!importing_.contains(dc)) break;
-    if (!co_await imported_.wait(deadline))
+    const bool imported = co_await imported_.wait_until(deadline);  // not inside the if: g++ 12 miscompiles that
+    if (!imported)
       throw RpcError::timed_out("authorizing on DC " + std::to_string(dc) + " took longer than the call's timeout");
   }
   // Whatever ends the import (an answer, an error of any type, cancellation), the next caller may try again.
@@ -283,7 +285,6 @@ asio::awaitable<Outcome> ClientCore::send(Call& call) {
   }
   switch (error->kind()) {
     case CallError::Kind::timeout: throw RpcError::timed_out(call.method.text() + ": " + error->what());
-    case CallError::Kind::cancelled: throw *error;
     case CallError::Kind::rpc_error: co_return RpcError::from_server(error->rpc_code(), error->rpc_message());
     case CallError::Kind::connection_lost:
     case CallError::Kind::refused: break;

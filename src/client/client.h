@@ -42,8 +42,8 @@ class ClientCore;
 // thread-safe.
 //
 // Errors: client::RpcError for what the server refused (typed by its text) and for timeouts;
-// mtproto::CallError for a cancelled call, and for a connection that could not be (re)established within the
-// retry budget.
+// mtproto::CallError for a connection that could not be (re)established within the retry budget; async::Cancelled
+// for a cancelled call.
 class Client {
  public:
   Client(boost::asio::any_io_executor executor, ClientOptions options, SessionData session, crypto::Rng& rng,

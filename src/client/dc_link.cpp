@@ -1,7 +1,6 @@
 #include "client/dc_link.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
@@ -23,7 +22,7 @@ asio::awaitable<std::shared_ptr<mtproto::Connection>> DcLink::connection(std::ch
     if (closed_) throw CallError(CallError::Kind::connection_lost, "the account's client is closed");
     const std::uint64_t attempts_before = attempts_;
     start_connecting();
-    const bool woken = co_await changed_.wait(deadline);
+    const bool woken = co_await changed_.wait_until(deadline);
     if (!woken) {
       throw CallError(CallError::Kind::timeout, "DC " + std::to_string(dc_) + " not reachable within the call's timeout" +
                                                     (last_error_.empty() ? "" : " (last attempt: " + last_error_ + ")"));
@@ -56,9 +55,8 @@ asio::awaitable<void> DcLink::connect([[maybe_unused]] std::shared_ptr<DcLink> s
   const bool redial_now = rerouted_ && failures_ == 1;
   rerouted_ = false;
   if (host && failures_ > 0 && !redial_now) {
-    backoff_.expires_after(backoff_delay(host->options().reconnect, failures_, host->rng()));
-    boost::system::error_code ignored;  // close() cancels the pause
-    co_await backoff_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    const auto pause = backoff_delay(host->options().reconnect, failures_, host->rng());
+    co_await backoff_.wait(std::chrono::steady_clock::now() + pause, "pausing before a reconnect");
   }
   std::string error;
   if (!host || closed_) {
@@ -175,7 +173,7 @@ void DcLink::close() {
   closed_ = true;
   if (connection_) connection_->close("the account's client is closed");
   if (handshaking_) handshaking_->close("the account's client is closed");
-  backoff_.cancel();
+  backoff_.wake();
   changed_.notify_all();
 }
 

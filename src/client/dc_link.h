@@ -2,15 +2,15 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "async/event.h"
+#include "async/wakeup.h"
 #include "client/client_options.h"
-#include "client/wake_signal.h"
 #include "crypto/random.h"
 #include "mtproto/auth_key.h"
 #include "mtproto/clock.h"
@@ -54,7 +54,7 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   DcLink(boost::asio::any_io_executor executor, std::int32_t dc, std::weak_ptr<LinkHost> host);
 
   // Throws mtproto::CallError: timeout at the deadline, connection_lost when an attempt made while waiting
-  // failed (its reason in the message), cancelled when the caller is cancelled.
+  // failed (its reason in the message); async::Cancelled when the caller is cancelled.
   boost::asio::awaitable<std::shared_ptr<mtproto::Connection>> connection(std::chrono::steady_clock::time_point deadline);
   // A call on `connection` found it closed: the next caller reconnects.
   void lost(const std::shared_ptr<mtproto::Connection>& connection);
@@ -91,8 +91,8 @@ class DcLink : public std::enable_shared_from_this<DcLink> {
   bool rerouted_ = false;       // the last attempt failed and the proxy source offers another proxy
   std::uint64_t attempts_ = 0;  // finished attempts
   std::string last_error_;
-  boost::asio::steady_timer backoff_;
-  WakeSignal changed_;
+  async::Wakeup backoff_;  // the pause before the next attempt; close() ends it
+  async::Event changed_;
 };
 
 }  // namespace mtpipe::client

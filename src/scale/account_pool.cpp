@@ -1,11 +1,9 @@
 #include "scale/account_pool.h"
 
 #include <algorithm>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include "mtproto/connection/call_error.h"
+#include "async/cancelled.h"
 #include "obs/log.h"
 
 namespace mtpipe::scale {
@@ -78,7 +76,7 @@ AccountPool::~AccountPool() {
 class AccountPool::Queued {
  public:
   Queued(AccountPool& pool, const LeaseRequest& request, asio::any_io_executor executor)
-      : waiter{&pool, &request, asio::steady_timer(std::move(executor)), std::nullopt, {}, false} {
+      : waiter{&pool, &request, async::Wakeup(executor), std::nullopt, {}} {
     where_ = pool.waiters_.insert(pool.waiters_.end(), &waiter);
   }
   Queued(const Queued&) = delete;
@@ -119,16 +117,13 @@ asio::awaitable<AccountLease> AccountPool::lease(LeaseRequest request) {
   Waiter& w = queued.waiter;
   for (;;) {
     const auto wake = chance ? std::min(*chance, request.deadline) : request.deadline;
-    w.timer.expires_at(Clock::now() + (wake - now));  // the pool's clock may be shifted; timers are real
-    w.poked = false;
-    boost::system::error_code ec;  // operation_aborted when granted, poked or cancelled: the flags tell
-    co_await w.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const auto look_at = Clock::now() + (wake - now);  // the pool's clock may be shifted; timers are real
+    co_await w.wakeup.wait(look_at, "waiting for an account");
     if (w.granted) co_return queued.take(std::move(request.method));
-    if (ec && !w.poked) throw mtproto::CallError(mtproto::CallError::Kind::cancelled, "cancelled while waiting for an account");
     now = options_.now();
-    // Its own timer fired (a flood wait or quarantine ended, even if a poke came in the same turn): an account may
+    // Its own time came (a flood wait or quarantine ended, even if a poke came in the same turn): an account may
     // have come free, and whoever is first in line gets it, maybe this waiter. A poke alone frees nothing.
-    if (!ec) {
+    if (Clock::now() >= look_at) {
       dispatch(now);
       if (w.granted) co_return queued.take(std::move(request.method));
     }
@@ -161,7 +156,7 @@ void AccountPool::dispatch(Clock::time_point now) {
     grant(*chosen, now);
     w->granted = chosen;
     w->granted_at = now;
-    w->timer.cancel();
+    w->wakeup.wake();
   }
 }
 
@@ -174,8 +169,7 @@ bool AccountPool::any_free(Clock::time_point now) const {
 void AccountPool::poke_all() {
   for (Waiter* w : waiters_) {
     if (w->granted) continue;
-    w->poked = true;
-    w->timer.cancel();
+    w->wakeup.wake();
   }
 }
 
@@ -261,6 +255,7 @@ std::optional<Clock::time_point> AccountPool::next_chance(const LeaseRequest& re
 void AccountPool::released(std::size_t account) {
   --accounts_[account].in_flight;
   dispatch(options_.now());
+  returned_.notify_all();
 }
 
 void AccountPool::report_failure(std::size_t account) {

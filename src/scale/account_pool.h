@@ -12,7 +12,6 @@
 // Lives on one executor (not thread-safe) and must outlive its leases.
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "async/event.h"
+#include "async/wakeup.h"
 #include "client/flood_memory.h"
 #include "client/method.h"
 #include "scale/account_health.h"
@@ -129,7 +130,7 @@ class AccountPool {
   AccountPool& operator=(const AccountPool&) = delete;
   ~AccountPool();
 
-  // Throws PoolError; mtproto::CallError(cancelled) when the waiting coroutine is cancelled.
+  // Throws PoolError; async::Cancelled when the waiting coroutine is cancelled.
   boost::asio::awaitable<AccountLease> lease(LeaseRequest request);
 
   // Whether this process may drive the account (replicas hand accounts over through Redis leases). An account
@@ -151,6 +152,8 @@ class AccountPool {
   }
   // Leases out right now, over all accounts.
   int in_flight() const noexcept;
+  // Notified whenever a lease comes back: how a drain waits for an account's requests to end.
+  async::Event& returned() noexcept { return returned_; }
 
  private:
   friend class AccountLease;
@@ -171,10 +174,11 @@ class AccountPool {
   struct Waiter {
     AccountPool* pool;  // null once the pool is gone
     const LeaseRequest* request;
-    boost::asio::steady_timer timer;  // its next look (a flood wait or quarantine ending, or its deadline)
+    // Woken when granted, or poked to look again (an account retired or changed hands); otherwise its next look
+    // comes at a flood wait or quarantine ending, or at its deadline.
+    async::Wakeup wakeup;
     std::optional<std::size_t> granted;  // handed an account by dispatch()
     Clock::time_point granted_at{};
-    bool poked = false;  // woken to look again (an account retired or changed hands), not cancelled
   };
   class Queued;
   // The best account for `request` now, if one can take it.
@@ -201,6 +205,7 @@ class AccountPool {
   AccountPoolOptions options_;
   mutable PoolCounters counters_;  // pick() counts the accounts it looks at
   std::list<Waiter*> waiters_;  // in arrival order; a granted one stays until it comes back for its account
+  async::Event returned_;
 };
 
 }  // namespace mtpipe::scale

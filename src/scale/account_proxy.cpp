@@ -2,7 +2,7 @@
 
 #include <boost/asio/this_coro.hpp>
 
-#include "client/wake_signal.h"
+#include "async/sleep.h"
 #include "net/route.h"
 #include "obs/log.h"
 
@@ -33,7 +33,7 @@ asio::awaitable<void> check_banned_proxies(ProxyPool& pool, net::Endpoint target
                                            std::chrono::milliseconds timeout) {
   const auto executor = co_await asio::this_coro::executor;
   for (;;) {
-    co_await client::sleep_for(period);
+    co_await async::sleep_for(period);
     for (const std::size_t proxy : pool.due_for_check(Clock::now())) {
       bool ok = false;
       try {

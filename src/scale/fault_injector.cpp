@@ -1,10 +1,8 @@
 #include "scale/fault_injector.h"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 
+#include "async/sleep.h"
 #include "mtproto/connection/call_error.h"
 #include "net/dial_error.h"
 #include "scale/rate_gate.h"
@@ -76,7 +74,7 @@ FaultDecision FaultInjector::decide(std::string_view method) {
   return d;
 }
 
-asio::awaitable<void> FaultInjector::apply(FaultDecision decision, asio::any_io_executor executor) {
+asio::awaitable<void> FaultInjector::apply(FaultDecision decision) {
   using mtproto::CallError;
   using net::DialError;
   const std::string& method = decision.method;
@@ -84,10 +82,7 @@ asio::awaitable<void> FaultInjector::apply(FaultDecision decision, asio::any_io_
     case FaultKind::none:
       co_return;
     case FaultKind::delay: {
-      asio::steady_timer timer(executor, decision.delay);
-      boost::system::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) throw CallError(CallError::Kind::cancelled, "cancelled during an injected delay (" + method + ")");
+      co_await async::sleep_for(decision.delay);
       co_return;
     }
     case FaultKind::connection:

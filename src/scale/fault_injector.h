@@ -69,11 +69,11 @@ class FaultInjector {
   const FaultCounters& counters() const noexcept { return counters_; }
 
   // Carries the decision out: returns at once for none, sleeps the delay on a real timer (a cancelled wait
-  // throws mtproto::CallError(cancelled)), or throws what the real failure throws:
+  // throws async::Cancelled), or throws what the real failure throws:
   //   connection -> mtproto::CallError(connection_lost)   timeout -> client::RpcError timed_out (InjectedRpcError)
   //   flood_wait -> RpcError 420 FLOOD_WAIT_N (InjectedRpcError)   rate_limit -> RateDeadlineExceeded (global)
   //   dns, refused -> net::DialError of that kind
-  static boost::asio::awaitable<void> apply(FaultDecision decision, boost::asio::any_io_executor executor);
+  static boost::asio::awaitable<void> apply(FaultDecision decision);
 
  private:
   double uniform01();

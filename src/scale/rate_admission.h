@@ -13,7 +13,7 @@ class RateAdmission {
  public:
   virtual ~RateAdmission() = default;
   // Completes once the request may go. Throws RateRefused (RateDeadlineExceeded, RateQueueFull) and
-  // mtproto::CallError(cancelled).
+  // async::Cancelled.
   virtual boost::asio::awaitable<void> acquire(std::string account, std::string method, Clock::time_point deadline) = 0;
   // The account met a FLOOD_WAIT for `method`: slow that account's class down.
   virtual void on_flood_wait(const std::string& account, const std::string& method) = 0;

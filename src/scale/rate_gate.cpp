@@ -1,17 +1,14 @@
 #include "scale/rate_gate.h"
 
 #include <algorithm>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
-#include "mtproto/connection/call_error.h"
+#include "async/cancelled.h"
+#include "async/wakeup.h"
 
 namespace mtpipe::scale {
 namespace asio = boost::asio;
-using mtproto::CallError;
 
 namespace {
 
@@ -22,9 +19,9 @@ std::string describe_wait(Limit limited_by, Clock::duration wait) {
 
 }  // namespace
 
-// One waiting caller. Others change it only through the two flags, cancelling its timer so it looks at them.
+// One waiting caller. Others change it only through the two flags, waking it so it looks at them.
 struct RateGate::Waiter {
-  asio::steady_timer timer;
+  async::Wakeup wakeup;
   Clock::time_point deadline;
   bool promoted = false;  // it became the front of its queue
   bool refused = false;   // the front's admission showed its deadline cannot be met
@@ -52,7 +49,7 @@ class RateGate::Membership {
     } else if (was_front) {
       Waiter* next = waiters.front();
       next->promoted = true;
-      next->timer.cancel();
+      next->wakeup.wake();
     }
   }
 
@@ -89,7 +86,7 @@ void RateGate::refuse_unreachable(const Queue& queue) {
   for (Waiter* w : queue.waiters) {
     if (w == queue.waiters.front() || w->deadline >= queue.no_token_before) continue;
     w->refused = true;
-    w->timer.cancel();
+    w->wakeup.wake();
   }
 }
 
@@ -123,7 +120,7 @@ asio::awaitable<void> RateGate::acquire(std::string account, std::string method,
   if (new_queue) queue_it = queues_.emplace(std::move(key), Queue{}).first;
 
   Queue& queue = queue_it->second;
-  Waiter waiter{asio::steady_timer(executor), deadline};
+  Waiter waiter{async::Wakeup(executor), deadline};
   const Membership membership(*this, queue_it, waiter);
   bool have_admission = new_queue;
   for (;;) {
@@ -132,6 +129,7 @@ asio::awaitable<void> RateGate::acquire(std::string account, std::string method,
                       method);
     }
     const bool front = queue.waiters.front() == &waiter;
+    Clock::time_point wake_at;
     if (front) {
       if (!have_admission) {
         now = options_.now();
@@ -147,23 +145,20 @@ asio::awaitable<void> RateGate::acquire(std::string account, std::string method,
       queue.limited_by = admission.limited_by;
       refuse_unreachable(queue);
       if (queue.no_token_before > deadline) refuse_deadline(admission.limited_by, admission.wait, method);
-      waiter.timer.expires_after(admission.wait);
+      wake_at = Clock::now() + admission.wait;
     } else {
       // Behind the front: woken when it leaves, when its admission rules this deadline out, or at the deadline.
-      waiter.timer.expires_after(deadline - options_.now());
+      wake_at = Clock::now() + (deadline - options_.now());
     }
-    boost::system::error_code ec;
-    co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    constexpr const char* doing = "waiting for a rate-limit token";
+    const auto end = co_await waiter.wakeup.wait(wake_at, doing);
     // A cancellation wins over a wake-up that raced with it: the caller asked to stop.
     const auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-      throw CallError(CallError::Kind::cancelled, "cancelled while waiting for a rate-limit token");
-    }
-    if (waiter.promoted || waiter.refused) {
+    if (state.cancelled() != asio::cancellation_type::none) throw async::Cancelled(std::string("cancelled while ") + doing);
+    if (end == async::Wakeup::End::woken) {  // promoted or refused
       waiter.promoted = false;
       continue;
     }
-    if (ec) throw CallError(CallError::Kind::cancelled, "cancelled while waiting for a rate-limit token");
     if (!front) refuse_deadline(queue.limited_by, {}, method);  // the deadline came while still queued
     // The front slept the reported wait: ask again (another account may have taken a shared token meanwhile).
   }

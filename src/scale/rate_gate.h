@@ -78,8 +78,8 @@ class RateGate : public RateAdmission {
 
   // Completes once a token was taken. Throws RateDeadlineExceeded when the token would come after `deadline`
   // (decided as soon as the limiter's wait shows it, never by sleeping up to it when avoidable), RateQueueFull
-  // when the caller would have to wait and max_waiters are waiting already, and mtproto::CallError(cancelled)
-  // when the awaiting coroutine is cancelled (as the account Client does, so callers catch one type).
+  // when the caller would have to wait and max_waiters are waiting already, and async::Cancelled when the
+  // awaiting coroutine is cancelled (as the account Client does, so callers catch one type).
   boost::asio::awaitable<void> acquire(std::string account, std::string method, Clock::time_point deadline) override;
 
   // The account met a FLOOD_WAIT for `method`: the limiter lowers its rate for the method's class.

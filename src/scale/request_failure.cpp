@@ -1,5 +1,6 @@
 #include "scale/request_failure.h"
 
+#include "async/cancelled.h"
 #include "client/rpc_error.h"
 #include "mtproto/connection/call_error.h"
 #include "net/dial_error.h"
@@ -13,7 +14,6 @@ std::string_view call_error_kind(mtproto::CallError::Kind kind) {
   switch (kind) {
     case mtproto::CallError::Kind::rpc_error: return "rpc_error";
     case mtproto::CallError::Kind::timeout: return "timeout";
-    case mtproto::CallError::Kind::cancelled: return "cancelled";
     case mtproto::CallError::Kind::connection_lost: return "connection_lost";
     case mtproto::CallError::Kind::refused: return "refused";
   }
@@ -46,6 +46,8 @@ RequestFailure classify_failure(std::exception_ptr error) {
     f.kind = "rpc:" + std::string(client::to_string(e.kind()));
   } catch (const mtproto::CallError& e) {
     f.kind = "call:" + std::string(call_error_kind(e.kind()));
+  } catch (const async::Cancelled&) {
+    f.kind = "call:cancelled";  // the name reports have always given a cancelled call
   } catch (const net::DialError& e) {
     f.kind = "dial:" + std::string(net::to_string(e.kind()));
   } catch (const std::exception&) {

@@ -39,10 +39,13 @@ boost::asio::awaitable<std::vector<std::uint8_t>> RequestPipeline::call(std::vec
   ++counters_.requests;
   // Counted down however the request ends: an answer, an error, or its coroutine destroyed by a forced stop.
   struct InFlight {
-    int& n;
-    explicit InFlight(int& count) : n(count) { ++n; }
-    ~InFlight() { --n; }
-  } in_flight{in_flight_};
+    RequestPipeline& pipeline;
+    explicit InFlight(RequestPipeline& p) : pipeline(p) { ++pipeline.in_flight_; }
+    ~InFlight() {
+      --pipeline.in_flight_;
+      pipeline.request_ended_.notify_all();
+    }
+  } in_flight{*this};
   std::exception_ptr failure;
   std::vector<std::uint8_t> answer;
   try {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "async/event.h"
 #include "client/client.h"
 #include "scale/chain/link.h"
 #include "tl/reader.h"
@@ -80,6 +81,8 @@ class RequestPipeline {
   PipelineCounters counters() const;
   // Requests between call() and their end, waiting ones included (a graceful stop lets them finish).
   int in_flight() const noexcept { return in_flight_; }
+  // Notified whenever a request ends, however it ends: what a graceful stop waits on.
+  async::Event& request_ended() noexcept { return request_ended_; }
 
  private:
   template <class F>
@@ -97,6 +100,7 @@ class RequestPipeline {
   PipelineOptions options_;
   PipelineCounters counters_;  // the front's: requests, ok, failed
   int in_flight_ = 0;
+  async::Event request_ended_;
 };
 
 }  // namespace mtpipe::scale

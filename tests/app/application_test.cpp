@@ -12,7 +12,10 @@
 #include <filesystem>
 
 #include "../client/client_fixture.h"
-#include "client/wake_signal.h"
+#include "async/cancelled.h"
+#include "async/event.h"
+#include "async/sleep.h"
+#include "base/describe.h"
 #include "tl/api.h"
 
 namespace mtpipe::testing {
@@ -43,6 +46,7 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
   settings.shutdown.graceful_timeout = std::chrono::milliseconds(300);
   constexpr int kRequests = 3;
   std::vector<std::exception_ptr> ends;
+  async::Event ended;
   int answered = 0;
   {
     app::Application application(settings, client_options(sim).network);
@@ -52,15 +56,19 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
         (void)co_await job.container().pipeline().call(std::move(query), {});
         ++answered;
       };
-      for (int i = 0; i < kRequests; ++i) job.spawn(request(), [&](std::exception_ptr e) { ends.push_back(e); });
-      while (job.container().pipeline().in_flight() < kRequests) co_await client::sleep_for(std::chrono::milliseconds(5));
+      for (int i = 0; i < kRequests; ++i)
+        job.spawn(request(), [&](std::exception_ptr e) {
+          ends.push_back(e);
+          ended.notify_all();
+        });
+      while (job.container().pipeline().in_flight() < kRequests) co_await async::sleep_for(std::chrono::milliseconds(5));
       application.request_stop();
       // The job outlives its tasks, which a forced stop cancels together with it.
       co_await asio::this_coro::throw_if_cancelled(false);
       while (ends.size() < kRequests) {
         try {
-          co_await client::sleep_for(std::chrono::milliseconds(5));
-        } catch (const mtproto::CallError&) {
+          co_await ended.wait();
+        } catch (const async::Cancelled&) {
         }
       }
     });
@@ -70,7 +78,7 @@ TEST(ApplicationShutdown, AForcedStopCutsTheRequestsThatOutliveTheTimeoutAndLeav
   }  // destroyed here, with whatever the stop left behind
   EXPECT_EQ(answered, 0);
   ASSERT_EQ(ends.size(), static_cast<std::size_t>(kRequests));
-  for (const auto& e : ends) EXPECT_TRUE(mtproto::is_cancellation(e)) << mtproto::describe(e);
+  for (const auto& e : ends) EXPECT_TRUE(async::is_cancellation(e)) << mtpipe::describe(e);
 }
 
 // A task that does not end when cancelled is given up on after the grace and destroyed with the event loop's other
@@ -97,7 +105,7 @@ TEST(ApplicationShutdown, ATaskThatIgnoresItsCancellationIsDestroyedWhileTheCont
     app::Application application(settings, client_options(sim).network);
     const int rc = application.run([&](app::JobContext& job) -> asio::awaitable<void> {
       job.spawn(stubborn(job), [&](std::exception_ptr) { ended = true; });
-      while (job.container().pool().in_flight() < 1) co_await client::sleep_for(std::chrono::milliseconds(5));
+      while (job.container().pool().in_flight() < 1) co_await async::sleep_for(std::chrono::milliseconds(5));
       application.request_stop();
     });
     EXPECT_EQ(rc, 0);
@@ -126,7 +134,7 @@ TEST(ApplicationShutdown, ATaskIsNotStartedOnceAStopWasAskedFor) {
   });
   EXPECT_EQ(rc, 0);
   EXPECT_FALSE(started);
-  EXPECT_TRUE(mtproto::is_cancellation(end));
+  EXPECT_TRUE(async::is_cancellation(end));
 }
 
 }  // namespace

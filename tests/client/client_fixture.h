@@ -1,12 +1,10 @@
 // The account Client against an in-process sim: options pointing at the sim's DCs, and a run loop.
 #pragma once
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <map>
 
+#include "async/event.h"
 #include "client/client.h"
 #include "client/rpc_error.h"
 #include "../sim/sim_fixture.h"
@@ -57,13 +55,12 @@ void run_all(asio::io_context& io, int count, Make make) {
   run(io, [&]() -> asio::awaitable<void> {
     const auto executor = co_await asio::this_coro::executor;
     int done = 0;
-    asio::steady_timer all_done(executor, std::chrono::steady_clock::time_point::max());
+    async::Event all_done;
     for (int i = 0; i < count; ++i)
       asio::co_spawn(executor, make(), [&](std::exception_ptr) {
-        if (++done == count) all_done.cancel();
+        if (++done == count) all_done.notify_all();
       });
-    boost::system::error_code ignored;
-    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    while (done < count) co_await all_done.wait();
   }());
 }
 

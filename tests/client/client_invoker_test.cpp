@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "base/describe.h"
 #include "mtproto/connection/call_error.h"
 
 namespace mtpipe::client {
@@ -23,7 +24,7 @@ struct Harness {
   }
   std::string send(Request& request) {
     std::string what;
-    asio::co_spawn(io, invoker->invoke(request), [&](std::exception_ptr e, Answer) { what = mtproto::describe(e); });
+    asio::co_spawn(io, invoker->invoke(request), [&](std::exception_ptr e, Answer) { what = mtpipe::describe(e); });
     io.restart();
     io.run();
     return what;

@@ -13,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "async/cancelled.h"
 #include "mtproto/connection/call_error.h"
 
 namespace mtpipe::scale {
@@ -61,13 +62,7 @@ struct Harness {
   }
 
   bool ended_cancelled(const std::string& name) const {
-    try {
-      if (ended.count(name) && ended.at(name)) std::rethrow_exception(ended.at(name));
-    } catch (const mtproto::CallError& e) {
-      return e.kind() == mtproto::CallError::Kind::cancelled;
-    } catch (...) {
-    }
-    return false;
+    return ended.count(name) && async::is_cancellation(ended.at(name));
   }
 
   template <class Error>

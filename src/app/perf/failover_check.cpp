@@ -2,7 +2,6 @@
 // two healthy), MTPROTO_PROXY_ENABLED with the settings' defaults, 32 requests at a time. Mid-run the healthy relay
 // one account uses is killed; the failover time runs from the kill to that account's first answer after it, which
 // can only have come through another proxy. Nothing in the client is tuned for this beyond what settings allow.
-#include <boost/asio/this_coro.hpp>
 
 #include "app/application.h"
 #include "app/perf/checks.h"
@@ -29,8 +28,7 @@ CheckResult check_failover(const PerfContext& context) {
   const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
     auto& container = job.container();
     LoadRun load(job, container.pipeline(), self_calls(32));
-    const auto executor = co_await asio::this_coro::executor;
-    load.start(executor);
+    load.start();
     co_await pause(warm_up);
     // The first account on a healthy relay is the victim; its relay dies with every connection through it.
     for (std::size_t a = 0; a < stage.accounts().size() && !victim; ++a) {

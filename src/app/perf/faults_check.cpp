@@ -6,7 +6,6 @@
 //
 // The injector is the one FAULT_INJECTION_ENABLED builds in ENVIRONMENT=test from FAULT_INJECTION_SPEC: injected
 // flood waits of 1-2 s, draws from the run's --seed. The requests go through the container's own chain.
-#include <boost/asio/this_coro.hpp>
 
 #include "app/application.h"
 #include "app/perf/checks.h"
@@ -49,9 +48,8 @@ CheckResult check_faults(const PerfContext& context) {
   const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
     auto& pipeline = job.container().pipeline();
     LoadRun load(job, pipeline, self_calls(32, context.short_run ? 1'000 : 10'000));
-    const auto executor = co_await asio::this_coro::executor;
     const auto begin = SteadyClock::now();
-    load.start(executor);
+    load.start();
     co_await load.finished();
     elapsed_s = std::chrono::duration<double>(SteadyClock::now() - begin).count();
     outcomes = load.outcomes();

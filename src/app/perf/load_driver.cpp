@@ -1,15 +1,13 @@
 #include "app/perf/load_driver.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <cmath>
 
 #include "client/rpc_error.h"
-#include "client/wake_signal.h"
-#include "mtproto/connection/call_error.h"
+#include "async/cancelled.h"
+#include "async/sleep.h"
 #include "net/dial_error.h"
 #include "scale/request_failure.h"
 
@@ -73,12 +71,11 @@ asio::awaitable<void> LoadRun::worker() {
   }
 }
 
-void LoadRun::start(const asio::any_io_executor& executor) {
-  all_ended_.emplace(executor, SteadyClock::time_point::max());
+void LoadRun::start() {
   running_ = plan_.concurrency;
   for (int i = 0; i < plan_.concurrency; ++i)
     job_.spawn(worker(), [this](std::exception_ptr) {
-      if (--running_ == 0) all_ended_->cancel();
+      if (--running_ == 0) all_ended_.notify_all();
     });
 }
 
@@ -86,8 +83,10 @@ asio::awaitable<void> LoadRun::finished() {
   // An application cancels its job once nothing is in flight; a worker may still be between two steps then.
   co_await asio::this_coro::throw_if_cancelled(false);
   while (running_ > 0) {
-    boost::system::error_code woken;  // by the last worker, or by a cancellation (then wait on)
-    co_await all_ended_->async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    try {
+      co_await all_ended_.wait();
+    } catch (const async::Cancelled&) {  // wait on for the workers, which are cancelled too
+    }
   }
 }
 
@@ -96,9 +95,8 @@ AppRun run_in_application(SimStage& stage, const Settings& settings, LoadPlan pl
   Application app(settings, stage.network());
   const int exit_code = app.run([&](JobContext& job) -> asio::awaitable<void> {
     LoadRun load(job, job.container().pipeline(), plan);
-    const auto executor = co_await asio::this_coro::executor;
     const auto begin = SteadyClock::now();
-    load.start(executor);
+    load.start();
     co_await load.finished();
     out.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - begin).count();
     out.outcomes = load.outcomes();
@@ -114,9 +112,8 @@ std::string run_error(const Application& app, int exit_code) {
 
 asio::awaitable<void> pause(std::chrono::steady_clock::duration duration) {
   try {
-    co_await client::sleep_for(duration);
-  } catch (const mtproto::CallError& e) {
-    if (e.kind() != mtproto::CallError::Kind::cancelled) throw;
+    co_await async::sleep_for(duration);
+  } catch (const async::Cancelled&) {
   }
 }
 

@@ -5,7 +5,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -17,6 +16,7 @@
 
 #include "app/application.h"
 #include "app/perf/perf_harness.h"
+#include "async/event.h"
 #include "scale/request_pipeline.h"
 
 namespace mtpipe::app::perf {
@@ -49,8 +49,8 @@ class LoadRun {
   // `job` and `pipeline` must outlive the run.
   LoadRun(JobContext& job, scale::RequestPipeline& pipeline, LoadPlan plan);
 
-  // Spawns the workers on `executor`. Await finished() before the run goes away.
-  void start(const boost::asio::any_io_executor& executor);
+  // Spawns the workers as tasks of the job. Await finished() before the run goes away.
+  void start();
   // Start no more requests; those under way go on to their end.
   void stop() noexcept { stopped_ = true; }
   // Completes once every worker ended. A cancellation of the awaiting coroutine (an application's stop) does not
@@ -73,7 +73,7 @@ class LoadRun {
   std::uint64_t started_ = 0;
   int running_ = 0;
   std::vector<Outcome> outcomes_;
-  std::optional<boost::asio::steady_timer> all_ended_;
+  async::Event all_ended_;
 };
 
 // A plan run to its end through the request chain of an Application built from `settings` on `stage`.

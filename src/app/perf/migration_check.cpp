@@ -4,7 +4,6 @@
 // then on the router sends every request of that channel straight there, whichever account carries it. After a
 // restart (a new Application whose router is restored from the route file the first one saved) no request
 // migrates either. Migrations are counted by the clients (Client::stats().migrations).
-#include <boost/asio/this_coro.hpp>
 
 #include "app/application.h"
 #include "app/perf/checks.h"
@@ -62,7 +61,6 @@ CheckResult check_migration(const PerfContext& context) {
     Application app(settings, stage.network());
     const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
       auto& container = job.container();
-      const auto executor = co_await asio::this_coro::executor;
       const auto before = migrations(container);
       // One channel at a time, so the first request of each is the only one that can meet a migrate.
       for (const auto& channel : channels) {
@@ -85,7 +83,7 @@ CheckResult check_migration(const PerfContext& context) {
       }
       first = migrations(container) - before;
       LoadRun load(job, container.pipeline(), round_robin(channels, rest, 16));
-      load.start(executor);
+      load.start();
       co_await load.finished();
       later = migrations(container) - before - first;
       outcomes.insert(outcomes.end(), load.outcomes().begin(), load.outcomes().end());
@@ -97,10 +95,9 @@ CheckResult check_migration(const PerfContext& context) {
     routes_restored = app.container().router() ? app.container().router()->size() : 0;
     const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
       auto& container = job.container();
-      const auto executor = co_await asio::this_coro::executor;
       const auto before = migrations(container);
       LoadRun load(job, container.pipeline(), round_robin(channels, static_cast<std::uint64_t>(kPerChannel) * channels.size(), 16));
-      load.start(executor);
+      load.start();
       co_await load.finished();
       after_restart = migrations(container) - before;
       avoided = container.router()->counters().migrations_avoided;

@@ -2,7 +2,6 @@
 // always waiting, no other limit, a sim that answers at once). The rate is counted where it matters, at the sim:
 // its per-second histogram over T whole seconds, leaving out the second the load began in (the bucket's burst
 // lands there) and the partial second at the end.
-#include <boost/asio/this_coro.hpp>
 #include <cmath>
 
 #include "app/application.h"
@@ -40,8 +39,7 @@ CheckResult check_rate(const PerfContext& context) {
     LoadPlan plan = self_calls(32);
     plan.until = SteadyClock::now() + (window_end - wall) + std::chrono::milliseconds(500);
     LoadRun load(job, job.container().pipeline(), plan);
-    const auto executor = co_await asio::this_coro::executor;
-    load.start(executor);
+    load.start();
     co_await load.finished();
     outcomes = load.outcomes();
   });

@@ -2,13 +2,12 @@
 // the Application, as SIGTERM makes. Timed from the stop request until the sim sees every connection of ours
 // closed; a request cut is one the shutdown ended without its answer (the Application's own count at its timeout,
 // plus every request of the load that failed after the stop).
-#include <boost/asio/this_coro.hpp>
 #include <thread>
 
 #include "app/application.h"
 #include "app/perf/checks.h"
 #include "app/perf/load_driver.h"
-#include "client/wake_signal.h"
+#include "async/sleep.h"
 
 namespace mtpipe::app::perf {
 namespace asio = boost::asio;
@@ -26,10 +25,9 @@ CheckResult check_shutdown(const PerfContext& context) {
   const int rc = app.run([&](JobContext& job) -> asio::awaitable<void> {
     const LoadPlan plan = self_calls(32);
     LoadRun load(job, job.container().pipeline(), plan);
-    const auto executor = co_await asio::this_coro::executor;
-    load.start(executor);
+    load.start();
     const auto ask_stop = [&]() -> asio::awaitable<void> {
-      co_await client::sleep_for(load_for);
+      co_await async::sleep_for(load_for);
       under_way_at_stop = load.under_way();
       stop_asked = SteadyClock::now();
       app.request_stop();

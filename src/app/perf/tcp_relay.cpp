@@ -5,13 +5,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
 #include <random>
 #include <vector>
 
+#include "async/wakeup.h"
 #include "obs/task_end.h"
 
 namespace mtpipe::app::perf {
@@ -53,7 +53,7 @@ asio::awaitable<void> pump(std::shared_ptr<Link> link, bool towards_target) {
 
 // Everything below is touched on the relay's own thread only.
 struct TcpRelay::Impl {
-  explicit Impl(const RelayOptions& o) : options(o), acceptor(io, {loopback, 0}), drop_timer(io), rng(o.seed) {}
+  explicit Impl(const RelayOptions& o) : options(o), acceptor(io, {loopback, 0}), drop_pause(io.get_executor()), rng(o.seed) {}
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
@@ -77,10 +77,9 @@ struct TcpRelay::Impl {
   asio::awaitable<void> drop_loop() {
     std::bernoulli_distribution drop(options.drop_per_second);
     for (;;) {
-      drop_timer.expires_after(std::chrono::seconds(1));
-      error_code ec;
-      co_await drop_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || killed) co_return;
+      const auto end = co_await drop_pause.wait(std::chrono::steady_clock::now() + std::chrono::seconds(1),
+                                                "waiting for the next drop round");
+      if (end == async::Wakeup::End::woken || killed) co_return;  // woken: killed
       std::erase_if(links, [](const auto& l) { return !l->open; });
       for (auto& l : links) {
         if (!drop(rng)) continue;
@@ -94,7 +93,7 @@ struct TcpRelay::Impl {
     killed = true;
     error_code ignored;
     acceptor.close(ignored);
-    drop_timer.cancel();
+    drop_pause.wake();
     for (auto& l : links) l->close();
     links.clear();
   }
@@ -102,7 +101,7 @@ struct TcpRelay::Impl {
   RelayOptions options;
   asio::io_context io;
   tcp::acceptor acceptor;
-  asio::steady_timer drop_timer;
+  async::Wakeup drop_pause;
   std::mt19937_64 rng;  // not for secrets: reproducible drops
   std::vector<std::shared_ptr<Link>> links;
   bool killed = false;

@@ -59,7 +59,7 @@ class AccountAccess {
   virtual void move_home(std::int32_t dc) = 0;
 };
 
-// How a policy pauses: client::sleep_for, or a fake in tests.
+// How a policy pauses: async::sleep_for, or a fake in tests.
 using Sleep = std::function<boost::asio::awaitable<void>(std::chrono::steady_clock::duration)>;
 
 }  // namespace mtpipe::client

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -14,7 +13,6 @@ class CallError : public std::runtime_error {
   enum class Kind : std::uint8_t {
     rpc_error,        // the server answered rpc_error
     timeout,          // no answer within the call's timeout
-    cancelled,        // the caller cancelled
     connection_lost,  // the connection closed (or was closed) before the answer came
     refused,          // we refused the server's bytes (a failed security check) and closed the connection
   };
@@ -32,29 +30,5 @@ class CallError : public std::runtime_error {
   std::int32_t rpc_code_;
   std::string rpc_message_;
 };
-
-// Whether `error` is a CallError(cancelled): how a task tells its own cancellation, which it lets go on up, from a
-// failure, which it handles.
-inline bool is_cancellation(const std::exception_ptr& error) noexcept {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const CallError& e) {
-    return e.kind() == CallError::Kind::cancelled;
-  } catch (...) {
-  }
-  return false;
-}
-
-// What an exception says, for a log line.
-inline std::string describe(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception that is not a std::exception";
-  }
-  return "no error";
-}
 
 }  // namespace mtpipe::mtproto

@@ -2,12 +2,12 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <utility>
 
+#include "async/cancelled.h"
 #include "mtproto/connection/deadline_guard.h"
 #include "mtproto/error.h"
 #include "mtproto/handshake/temp_key_binding.h"
@@ -35,20 +35,14 @@ std::string transport_error_text(std::int32_t code) {
 
 }  // namespace
 
-// One call waiting for its answer. Lives in the calling coroutine's frame; the connection only points to it.
-// The caller sleeps on a timer that never expires and is woken by cancelling it. Such a timer is never the
-// earliest one, so waiting on it costs no timerfd_settime syscall, which a real deadline per call did; the
-// deadlines are watched by one timer per connection instead.
+// One call waiting for its answer. Lives in the calling coroutine's frame; the connection only points to it. Its
+// slot waits without a deadline of its own (which would cost a timerfd_settime syscall per request): the deadlines
+// are watched by one timer per connection, which fails the slot with a timeout.
 struct Connection::Waiter {
-  explicit Waiter(const asio::any_io_executor& ex) : wake(ex, std::chrono::steady_clock::time_point::max()) {}
-  asio::steady_timer wake;
+  async::Slot<std::vector<std::uint8_t>> answer;
   std::chrono::steady_clock::time_point deadline;
-  std::optional<std::vector<std::uint8_t>> result;
-  std::optional<CallError> error;
+  std::chrono::milliseconds timeout;
   bool timed_out = false;
-
-  bool done() const noexcept { return result || error || timed_out; }
-  void resume() { wake.cancel(); }
 };
 
 std::shared_ptr<Connection> Connection::create(Socket socket, ConnectionOptions options, crypto::Rng& rng,
@@ -204,19 +198,21 @@ asio::awaitable<std::vector<std::uint8_t>> Connection::call(std::vector<std::uin
 
 asio::awaitable<std::vector<std::uint8_t>> Connection::await_answer(session::RequestId id,
                                                                     std::chrono::milliseconds timeout) {
-  Waiter waiter(socket_.get_executor());
-  waiter.deadline = std::chrono::steady_clock::now() + timeout;
+  Waiter waiter{{}, std::chrono::steady_clock::now() + timeout, timeout};
   waiters_.emplace(id, &waiter);
   watch_deadline(waiter.deadline);
-  error_code ec;  // operation_aborted both when woken and when the caller cancels; the flags tell which
-  co_await waiter.wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::exception_ptr failure;
+  try {
+    auto answer = co_await waiter.answer.wait("waiting for an answer");
+    waiters_.erase(id);
+    co_return answer;
+  } catch (...) {
+    failure = std::current_exception();
+  }
   waiters_.erase(id);
-  if (waiter.result) co_return std::move(*waiter.result);
-  if (waiter.error) throw std::move(*waiter.error);
-  if (session_) session_->cancel(id);
-  if (waiter.timed_out)
-    throw CallError(CallError::Kind::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
-  throw CallError(CallError::Kind::cancelled, "call cancelled");
+  // A call that timed out or was cancelled is forgotten by the session too, so a late answer is dropped.
+  if (session_ && (waiter.timed_out || async::is_cancellation(failure))) session_->cancel(id);
+  std::rethrow_exception(failure);
 }
 
 void Connection::watch_deadline(std::chrono::steady_clock::time_point deadline) {
@@ -235,10 +231,11 @@ void Connection::expire_waiters() {
   const auto now = std::chrono::steady_clock::now();
   auto next = std::chrono::steady_clock::time_point::max();
   for (auto& [id, waiter] : waiters_) {
-    if (waiter->done()) continue;
+    if (waiter->answer.ready()) continue;
     if (waiter->deadline <= now) {
       waiter->timed_out = true;
-      waiter->resume();
+      waiter->answer.set_error(std::make_exception_ptr(
+          CallError(CallError::Kind::timeout, "no answer within " + std::to_string(waiter->timeout.count()) + " ms")));
     } else {
       next = std::min(next, waiter->deadline);
     }
@@ -366,18 +363,16 @@ void Connection::arm_ack_timer() {
 void Connection::deliver(std::vector<session::SessionEvent>& events) {
   const auto waiting = [this](session::RequestId id) -> Waiter* {
     const auto it = waiters_.find(id);
-    return it == waiters_.end() || it->second->done() ? nullptr : it->second;
+    return it == waiters_.end() || it->second->answer.ready() ? nullptr : it->second;
   };
   for (auto& event : events) {
     if (auto* r = std::get_if<session::RpcResult>(&event)) {
       if (Waiter* w = waiting(r->id)) {
-        w->result = std::move(r->body);
-        w->resume();
+        w->answer.set_value(std::move(r->body));
       }
     } else if (auto* e = std::get_if<session::RpcError>(&event)) {
       if (Waiter* w = waiting(e->id)) {
-        w->error = CallError::rpc(e->code, e->message);
-        w->resume();
+        w->answer.set_error(std::make_exception_ptr(CallError::rpc(e->code, e->message)));
       }
     }
     else if (auto* u = std::get_if<session::Update>(&event)) {
@@ -390,9 +385,7 @@ void Connection::deliver(std::vector<session::SessionEvent>& events) {
 
 void Connection::fail_all(CallError::Kind kind, const std::string& why) {
   for (auto& [id, waiter] : waiters_) {
-    if (waiter->done()) continue;
-    waiter->error = CallError(kind, why);
-    waiter->resume();
+    waiter->answer.set_error(std::make_exception_ptr(CallError(kind, why)));
   }
 }
 

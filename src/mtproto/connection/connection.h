@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "async/slot.h"
 #include "crypto/random.h"
 #include "mtproto/auth_key.h"
 #include "mtproto/clock.h"

@@ -22,8 +22,7 @@ Judgement judge(const std::exception_ptr& failure, Clock::time_point now) {
       return {Verdict::flood, e.retry_at().value_or(now + std::chrono::seconds(e.value().value_or(1))), {}};
     if (e.is_internal() || e.kind() == RpcErrorKind::auth_key_duplicated) return {Verdict::account_fault, {}, {}};
     return {};
-  } catch (const CallError& e) {
-    if (e.kind() == CallError::Kind::cancelled) throw;
+  } catch (const CallError&) {
     return {Verdict::account_fault, {}, {}};
   } catch (const net::DialError&) {
     return {Verdict::account_fault, {}, {}};

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "client/wake_signal.h"
+#include "async/sleep.h"
 #include "obs/log.h"
 #include "scale/redis/redis_error.h"
 
@@ -53,7 +53,7 @@ asio::awaitable<void> ProxyBanSync::run(milliseconds period) {
       if (!failing) obs::log(obs::Level::warn, "proxy", std::string("sharing proxy bans through Redis failed: ") + e.what());
       failing = true;
     }
-    co_await client::sleep_for(period);
+    co_await async::sleep_for(period);
   }
 }
 

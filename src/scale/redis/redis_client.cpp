@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "client/wake_signal.h"
+#include "async/event.h"
 
 namespace mtpipe::scale::redis {
 namespace asio = boost::asio;
@@ -11,7 +11,7 @@ using std::chrono::steady_clock;
 // A connect in progress. Commands that need a connection meanwhile wait for it rather than dial again, and
 // share its outcome: a server that refused one of them refused them all.
 struct RedisClient::Attempt {
-  client::WakeSignal finished;
+  async::Event finished;
   std::exception_ptr failure;
 };
 
@@ -28,7 +28,7 @@ void RedisClient::disconnect(const std::string& reason) {
 asio::awaitable<std::shared_ptr<RedisConnection>> RedisClient::live_connection(steady_clock::time_point deadline) {
   if (connected()) co_return connection_;
   if (const auto running = attempt_) {
-    const bool finished = co_await running->finished.wait(deadline);
+    const bool finished = co_await running->finished.wait_until(deadline);
     if (!finished)
       throw RedisError(RedisError::Kind::timeout, "redis " + url_.address() + ": not connected within the command's timeout");
     if (running->failure) std::rethrow_exception(running->failure);

@@ -1,13 +1,11 @@
 #include "scale/redis/redis_connection.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
 
-#include "mtproto/connection/call_error.h"
+#include "async/slot.h"
 #include "net/dial.h"
 #include "obs/task_end.h"
 
@@ -25,17 +23,14 @@ std::string ms_text(std::chrono::milliseconds duration) {
   return std::to_string(std::max<std::int64_t>(duration.count(), 1));
 }
 
-// One command waiting for its answer. The caller sleeps on `wake`, set to the command's deadline, and is woken
-// early by cancelling it. Shared with the queue: a caller that gave up (timeout, cancellation) leaves its entry
-// behind, marked abandoned, because the answer is still owed and must be read and dropped in its turn.
+// One command waiting for its answer until its deadline. Shared with the queue: a caller that gave up (timeout,
+// cancellation) leaves its entry behind, marked abandoned, because the answer is still owed and must be read and
+// dropped in its turn.
 struct RedisConnection::Pending {
-  Pending(const asio::any_io_executor& executor, steady_clock::time_point deadline) : wake(executor, deadline) {}
-  asio::steady_timer wake;
-  std::optional<RedisReply> reply;
-  std::optional<RedisError> error;
+  async::Slot<RedisReply> reply;
   bool abandoned = false;
 
-  bool waiting() const noexcept { return !abandoned && !reply && !error; }
+  bool waiting() const noexcept { return !abandoned && !reply.ready(); }
 };
 
 RedisConnection::RedisConnection(asio::ip::tcp::socket socket, RedisUrl url, RedisOptions options)
@@ -94,16 +89,20 @@ asio::awaitable<void> RedisConnection::log_in(steady_clock::time_point deadline)
 
 asio::awaitable<RedisReply> RedisConnection::send(std::string request, std::chrono::milliseconds timeout) {
   if (closed_) throw RedisError(RedisError::Kind::connection, where() + ": connection closed: " + close_reason_);
-  const auto pending = std::make_shared<Pending>(socket_.get_executor(), steady_clock::now() + timeout);
+  const auto pending = std::make_shared<Pending>();
+  const auto deadline = steady_clock::now() + timeout;
   pending_.push_back(pending);
   outbox_ += request;
   kick_writer();
-  error_code ec;  // operation_aborted both when woken and when the caller cancels; the entry tells which
-  co_await pending->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (pending->reply) co_return std::move(*pending->reply);
-  if (pending->error) throw *pending->error;
+  std::optional<RedisReply> reply;
+  try {
+    reply = co_await pending->reply.wait_until(deadline, "waiting for a redis reply");
+  } catch (const async::Cancelled&) {
+    pending->abandoned = true;
+    throw;
+  }
+  if (reply) co_return std::move(*reply);
   pending->abandoned = true;
-  if (ec) throw mtproto::CallError(mtproto::CallError::Kind::cancelled, where() + ": command cancelled");
   const std::string late = "no reply within " + std::to_string(timeout.count()) + " ms";
   close("a command got " + late);
   throw RedisError(RedisError::Kind::timeout, where() + ": " + late);
@@ -155,9 +154,8 @@ void RedisConnection::deliver(RedisReply reply) {
   const auto pending = std::move(pending_.front());
   pending_.pop_front();
   if (pending->abandoned) return;
-  if (reply.type == RedisReply::Type::error) pending->error = RedisError::server(reply.text);
-  else pending->reply = std::move(reply);
-  pending->wake.cancel();
+  if (reply.type == RedisReply::Type::error) pending->reply.set_error(std::make_exception_ptr(RedisError::server(reply.text)));
+  else pending->reply.set_value(std::move(reply));
 }
 
 void RedisConnection::close(const std::string& reason) { close_with(RedisError::Kind::connection, reason); }
@@ -172,8 +170,7 @@ void RedisConnection::close_with(RedisError::Kind kind, const std::string& reaso
   const std::string what = where() + ": connection lost: " + reason;
   for (const auto& pending : pending_) {
     if (!pending->waiting()) continue;
-    pending->error.emplace(kind, what);
-    pending->wake.cancel();
+    pending->reply.set_error(std::make_exception_ptr(RedisError(kind, what)));
   }
   pending_.clear();
   outbox_.clear();

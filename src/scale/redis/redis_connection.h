@@ -10,8 +10,8 @@
 // - a command's deadline passes: it fails with RedisError(timeout) and the connection is closed, failing the
 //   others with RedisError(connection). The answers behind a missing answer cannot come before it, so a
 //   connection that owes one is of no use any more (a stalled server, a half-open socket);
-// - the caller cancels (an Asio cancellation slot): the command fails with mtproto::CallError(cancelled), as the
-//   rest of mtpipe does; its answer, when it comes, is read and dropped.
+// - the caller cancels (an Asio cancellation slot): the command fails with async::Cancelled, as the rest of mtpipe
+//   does; its answer, when it comes, is read and dropped.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -6,9 +6,10 @@
 #include <functional>
 #include <vector>
 
-#include "client/wake_signal.h"
+#include "async/cancelled.h"
+#include "async/sleep.h"
+#include "base/describe.h"
 #include "crypto/random.h"
-#include "mtproto/connection/call_error.h"
 #include "obs/log.h"
 #include "tl/hex.h"
 
@@ -56,7 +57,7 @@ std::optional<ReplicaLeases::SteadyClock::time_point> ReplicaLeases::valid_until
 asio::awaitable<void> ReplicaLeases::run() {
   for (;;) {
     co_await round();
-    co_await client::sleep_for(period());
+    co_await async::sleep_for(period());
   }
 }
 
@@ -73,14 +74,14 @@ asio::awaitable<void> ReplicaLeases::round() {
     failure = std::current_exception();
   }
   if (failure) {
-    // However the cancelled wait ended (a CallError, or the socket's own operation_aborted), it is this task's end.
+    // However the cancelled wait ended (Cancelled, or the socket's own operation_aborted), it is this task's end.
     const auto state = co_await asio::this_coro::cancellation_state;
-    if (mtproto::is_cancellation(failure) || state.cancelled() != asio::cancellation_type::none)
+    if (async::is_cancellation(failure) || state.cancelled() != asio::cancellation_type::none)
       std::rethrow_exception(failure);
     ++counters_.failed_rounds;
     obs::log(obs::Level::warn, "leases",
              "lease round failed (" + std::to_string(held_.size()) +
-                 " account(s) kept until their leases' local validity ends): " + mtproto::describe(failure));
+                 " account(s) kept until their leases' local validity ends): " + describe(failure));
   }
 }
 
@@ -263,11 +264,10 @@ asio::awaitable<void> ReplicaLeases::release_all(milliseconds drain) {
     pool_.set_available(account, false);
   }
   // A lease whose validity runs out meanwhile is dropped by the expiry timer and leaves held_.
-  const auto busy = [this] {
-    return std::any_of(held_.begin(), held_.end(),
-                       [this](const auto& entry) { return pool_.status(entry.first).in_flight > 0; });
-  };
-  while (busy() && SteadyClock::now() < deadline) co_await client::sleep_for(milliseconds(5));
+  co_await pool_.returned().wait_until(deadline, [this] {
+    return std::none_of(held_.begin(), held_.end(),
+                        [this](const auto& entry) { return pool_.status(entry.first).in_flight > 0; });
+  });
   // Every session is saved and every account stopped before the first release goes to Redis, which may not answer.
   std::vector<HeldLease> released;
   while (!held_.empty()) {

@@ -62,7 +62,7 @@ class ReplicaLeases {
   ReplicaLeases(const ReplicaLeases&) = delete;
   ReplicaLeases& operator=(const ReplicaLeases&) = delete;
 
-  // Rounds until cancelled (then throws mtproto::CallError(cancelled)).
+  // Rounds until cancelled (then throws async::Cancelled).
   boost::asio::awaitable<void> run();
   // One round. Throws nothing but the cancellation of the awaiting coroutine: a failure is logged and counted.
   boost::asio::awaitable<void> round();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "client/wake_signal.h"
+#include "async/sleep.h"
 #include "obs/log.h"
 #include "scale/redis/redis_error.h"
 
@@ -93,7 +93,7 @@ asio::awaitable<void> SharedRateGate::acquire(std::string account, std::string m
       throw RateDeadlineExceeded(limit, wait, method + ": the shared " + std::string(to_string(limit)) +
                                                   " limit has no token before the request's deadline");
     ++counters_.shared_waits;
-    co_await client::sleep_for(wait);
+    co_await async::sleep_for(wait);
   }
 }
 

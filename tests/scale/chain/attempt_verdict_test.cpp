@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "async/cancelled.h"
 #include "mtproto/connection/call_error.h"
 #include "net/dial_error.h"
 #include "scale/account_pool.h"
@@ -50,7 +51,7 @@ TEST(AttemptVerdict, TransportAndLimitFailures) {
 }
 
 TEST(AttemptVerdict, CancellationAndForeignErrorsAreRethrown) {
-  EXPECT_THROW(judged(CallError(CallError::Kind::cancelled, "stop")), CallError);
+  EXPECT_THROW(judged(async::Cancelled("stop")), async::Cancelled);
   EXPECT_THROW(judged(std::invalid_argument("a bug")), std::invalid_argument);
   EXPECT_THROW(judged(PoolError(PoolError::Reason::deadline, "late")), PoolError);  // no attempt was made
 }

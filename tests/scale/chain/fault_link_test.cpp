@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/describe.h"
 #include "chain_fixture.h"
 #include "mtproto/connection/call_error.h"
 
@@ -30,7 +31,7 @@ TEST(FaultLink, AnInjectedFailureNeverReachesTheClient) {
   Harness h("connection=1");
   const auto failure = h.send();
   ASSERT_TRUE(holds<mtproto::CallError>(failure));
-  EXPECT_NE(mtproto::describe(failure).find("users.getUsers"), std::string::npos);  // names the method
+  EXPECT_NE(mtpipe::describe(failure).find("users.getUsers"), std::string::npos);  // names the method
   EXPECT_TRUE(h.next.seen.empty());
   EXPECT_EQ(h.faults.counters().of(FaultKind::connection), 1u);
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "async/cancelled.h"
+#include "base/describe.h"
 #include "chain_fixture.h"
 #include "mtproto/connection/call_error.h"
 #include "net/dial_error.h"
@@ -123,7 +125,7 @@ TEST(LeaseLink, StopsAfterMaxAttemptsWithTheLastFailure) {
   auto request = request_for(kMethod);
   const auto failure = h.send(request);
   ASSERT_TRUE(holds<net::DialError>(failure));
-  EXPECT_EQ(mtproto::describe(failure), "attempt 2");
+  EXPECT_EQ(mtpipe::describe(failure), "attempt 2");
   EXPECT_EQ(h.next.seen.size(), 3u);
   EXPECT_EQ(h.counters().retried_on_another_account, 2u);
 }
@@ -166,10 +168,10 @@ TEST(LeaseLink, ARateRefusalIsNeitherRetriedNorHeldAgainstTheAccount) {
 
 TEST(LeaseLink, CancellationGoesUpUntouched) {
   Harness h;
-  h.fail_first(1, CallError(CallError::Kind::cancelled, "stop"));
+  h.fail_first(1, async::Cancelled("stop"));
   auto request = request_for(kMethod);
   const auto failure = h.send(request);
-  EXPECT_TRUE(mtproto::is_cancellation(failure));
+  EXPECT_TRUE(async::is_cancellation(failure));
   EXPECT_EQ(h.next.seen.size(), 1u);
   EXPECT_EQ(h.pool.status(*h.next.seen[0].account).score, 1.0);
   EXPECT_EQ(h.pool.in_flight(), 0);

@@ -6,7 +6,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
@@ -18,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "async/sleep.h"
 #include "scale/redis/redis_client.h"
 #include "scale/redis/redis_server_process.h"
 
@@ -42,10 +42,7 @@ T run(asio::io_context& io, asio::awaitable<T> task) {
 }
 
 // Waits `period` without blocking the io_context: the pause between two polls of a bounded polling loop.
-inline asio::awaitable<void> pause(std::chrono::milliseconds period) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, period);
-  co_await timer.async_wait(asio::use_awaitable);
-}
+inline asio::awaitable<void> pause(std::chrono::milliseconds period) { return async::sleep_for(period); }
 
 // The RedisError kind an exception_ptr holds; nullopt for no error or another exception.
 inline std::optional<RedisError::Kind> redis_error_kind(std::exception_ptr e) {

@@ -5,14 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "async/cancelled.h"
+#include "async/event.h"
 #include "scale/redis/redis_fixture.h"
 
 namespace mtpipe::scale::redis {
@@ -23,8 +22,7 @@ using SteadyClock = std::chrono::steady_clock;
 // A LeaseStore whose calls the test can make fail or hang, and which remembers when each keep-alive was sent.
 class TestLeaseStore : public LeaseStore {
  public:
-  TestLeaseStore(RedisClient& redis, asio::any_io_executor executor)
-      : LeaseStore(redis, "test:"), release_hang_(executor, SteadyClock::time_point::max()) {}
+  explicit TestLeaseStore(RedisClient& redis) : LeaseStore(redis, "test:") {}
 
   bool fail_acquire = false, fail_keep_alive = false, fail_release = false;
   bool hang_keep_alive = false;
@@ -42,8 +40,10 @@ class TestLeaseStore : public LeaseStore {
     ++keep_alives;
     if (fail_keep_alive) throw RedisError(RedisError::Kind::timeout, "injected: keep-alive timed out");
     if (hang_keep_alive) {
-      boost::system::error_code ignored;
-      co_await release_hang_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      try {
+        co_await release_hang_.wait();
+      } catch (const async::Cancelled&) {  // a cancelled hang ends as a hang that was given up on
+      }
       throw RedisError(RedisError::Kind::timeout, "injected: keep-alive hung");
     }
     if (keep_alive_delay > milliseconds(0)) co_await pause(keep_alive_delay);
@@ -54,10 +54,10 @@ class TestLeaseStore : public LeaseStore {
     if (fail_release) throw RedisError(RedisError::Kind::connection, "injected: release failed");
     co_return co_await LeaseStore::release(std::move(account), std::move(owner), token);
   }
-  void end_hang() { release_hang_.cancel(); }
+  void end_hang() { release_hang_.notify_all(); }
 
  private:
-  asio::steady_timer release_hang_;
+  async::Event release_hang_;
 };
 
 // The account side: records every call in order.
@@ -88,7 +88,7 @@ constexpr milliseconds kTtl{2000};
 // One replica as the tests build it: its lease store, pool of two accounts, account side and lease manager.
 struct Replica {
   Replica(RedisClient& redis, asio::io_context& io, const std::string& id)
-      : store(redis, io.get_executor()),
+      : store(redis),
         pool({"acc0", "acc1"}, AccountPoolOptions{}),
         leases(io.get_executor(), store, pool, accounts, ReplicaLeaseOptions{id, kTtl, {}}) {}
   TestLeaseStore store;
