@@ -1,5 +1,5 @@
 #pragma once
-// The container (issue 5 point 7): builds the request chain of a process from its settings and feature flags.
+// The container: builds the request chain of a process from its settings and feature flags.
 //   - MTPROTO_POOL_ENABLED=false (the default): one account (the first of MTPROTO_ACCOUNTS) and a chain without
 //     links: a request goes straight to that account's client::Client;
 //   - MTPROTO_POOL_ENABLED=true: every account of MTPROTO_ACCOUNTS in an AccountPool behind the lease link, the

@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
 
   mtpipe::app::perf::PerfOptions perf_opts;
   auto* perf = app.add_subcommand(
-      "perf", "The SLO suite of issue 5: seven checks against an embedded sim, each against the old SLO and our goal");
+      "perf", "The SLO suite: seven checks against an embedded sim, each against the old SLO and our goal");
   perf->add_flag("--short", perf_opts.short_run, "Smaller runs: the whole suite in under a minute");
   perf->add_option("--report", perf_opts.report, "Also write the JSON report (every figure and verdict) here");
   perf->add_option("--seed", perf_opts.seed, "Seed of our random draws (injected faults, flaky proxy)")->capture_default_str();

@@ -34,7 +34,7 @@ struct PushedUpdate {
 
 class ClientCore;
 
-// One account (issue 4 point 1): a connection to its home DC plus connections to other DCs opened on demand
+// One account: a connection to its home DC plus connections to other DCs opened on demand
 // (authorized there with auth.exportAuthorization / importAuthorization once, then kept). invoke() routes a
 // request, follows *_MIGRATE answers, sleeps through short flood waits and surfaces long ones, refuses to send a
 // method whose flood wait is still running, re-sends after a lost connection, and keeps every call within its

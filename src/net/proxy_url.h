@@ -1,5 +1,5 @@
 #pragma once
-// Proxy URLs (issue 4 point 5): how a user names a proxy, one URL or a comma list of them (MTPROTO_PROXIES).
+// Proxy URLs: how a user names a proxy, one URL or a comma list of them (MTPROTO_PROXIES).
 // Pure parsing, no I/O. Accepted forms:
 //   socks5://[user[:pass]@]host:port   SOCKS5, no auth or username/password (socks5h:// reads as socks5://)
 //   http://[user[:pass]@]host:port     HTTP CONNECT, optionally with basic auth

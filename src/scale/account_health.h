@@ -1,5 +1,5 @@
 #pragma once
-// One pooled account's standing (issue 5 point 1): a health score from recent outcomes, quarantine after failures
+// One pooled account's standing: a health score from recent outcomes, quarantine after failures
 // in a row with timed recovery probes, permanent retirement when the account is dead. Its flood waits are not
 // here: the account's client keeps them (client::FloodMemory) and the pool reads that record. Pure: the caller
 // gives the time.

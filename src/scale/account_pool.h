@@ -1,5 +1,5 @@
 #pragma once
-// The account pool (issue 5 point 1): the accounts of MTPROTO_ACCOUNTS shared by every request of a process.
+// The account pool: the accounts of MTPROTO_ACCOUNTS shared by every request of a process.
 // `co_await pool.lease(request)` picks the account that should carry a request for a method now, by load score
 // (requests in flight, rate tokens left, answer latency, health), never one whose flood wait for that method is
 // running, never more than MTPROTO_MAX_CONCURRENCY_PER_ACCOUNT at once per account. The lease reports how the

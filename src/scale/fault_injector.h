@@ -1,5 +1,5 @@
 #pragma once
-// Fault injection on our side of the wire (issue 5 point 5), for chaos tests: a link of the request chain that,
+// Fault injection on our side of the wire, for chaos tests: a link of the request chain that,
 // before a request is sent, may delay it or fail it with exactly the error a real failure would give (a lost
 // connection, a timeout, a FLOOD_WAIT, a rate-limit refusal, a DNS or refused dial), so the layers above are
 // tested against the real types. It refuses to run outside ENVIRONMENT=development or test, whatever

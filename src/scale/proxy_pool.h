@@ -1,5 +1,5 @@
 #pragma once
-// The proxy pool (issue 5 point 3): MTPROTO_PROXIES shared by the accounts of a process. Pure and
+// The proxy pool: MTPROTO_PROXIES shared by the accounts of a process. Pure and
 // single-threaded: the caller gives the time and reports outcomes; probing a banned proxy is the caller's I/O.
 //   - sticky: an account keeps its proxy, so one auth key is not seen from many addresses at once; it moves
 //     when the rotation period (MTPROTO_PROXY_ROTATION_SEC) ends or its proxy goes bad;

@@ -1,6 +1,6 @@
 #pragma once
-// The waiting half of the rate limiter (issue 5 point 2, "token-bucket limits with backpressure"): callers
-// co_await acquire() before a request and go on once every bucket gave a token. The gate never waits without
+// The waiting half of the rate limiter (token-bucket limits with backpressure): callers co_await acquire()
+// before a request and go on once every bucket gave a token. The gate never waits without
 // bound: a caller whose deadline would pass before its token comes, or who would join more than max_waiters
 // others already waiting, is refused at once with a typed error, so an overloaded pool pushes back on its
 // producers instead of piling up sleeping coroutines.

@@ -1,5 +1,5 @@
-// The container with every flag off is a single client (issue 5: "with every flag off, behaviour equals a
-// single client's"): the same requests, through app::Container and through a bare client::Client, end the same
+// The container with every flag off is a single client (the rule: with every flag off, behaviour equals a
+// single client's): the same requests, through app::Container and through a bare client::Client, end the same
 // way - answers, a surfaced FLOOD_WAIT, a followed STATS_MIGRATE - and cost the sim the same requests.
 #include "app/container.h"
 
